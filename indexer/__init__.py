@@ -1,0 +1,1 @@
+"""Turn an archive of provincial ICT news pages into a Vietnamese-aware Whoosh index."""

@@ -1,0 +1,86 @@
+"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N]"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from indexer.build import BuildError, build_index
+
+DEFAULT_ARCHIVE = Path("archive")
+DEFAULT_INDEX = Path("index")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of the indexer."""
+    parser = argparse.ArgumentParser(
+        prog="python -m indexer",
+        description="Build or update the search index from archive pages and JSON Lines exports.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[DEFAULT_ARCHIVE],
+        metavar="PATH",
+        help="folders (walked recursively) or files to index (default: archive/)",
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=DEFAULT_INDEX,
+        metavar="DIR",
+        help="index folder (default: index/)",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="index everything again instead of only what changed",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes for extraction and word segmentation (default: all cores)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no warnings")
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the indexer's command line."""
+    return build_parser().parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a build; exit status 1 only when nothing could be indexed."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.ERROR if args.quiet else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    try:
+        report = build_index(
+            args.paths,
+            args.index,
+            rebuild=args.rebuild,
+            jobs=args.jobs,
+            progress=sys.stderr.isatty() and not args.quiet,
+        )
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for failure in report.failures:
+        print(f"skipped {failure.location}: {failure.reason}", file=sys.stderr)
+    print(report.summary())
+    nothing_indexed = report.indexed == 0 and report.unchanged == 0
+    return 1 if nothing_indexed and (report.failed or not report.deleted) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

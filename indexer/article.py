@@ -1,0 +1,58 @@
+"""The records that flow through the indexer: RawRecord (what a file holds) -> Article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+RecordKind = Literal["txt", "html", "jsonl"]
+
+# Fields a JSON Lines record or a sidecar NAME.json may carry (see ../shared/corpus/README.md).
+RECORD_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "published",
+    "source",
+    "topics",
+    "province",
+    "body",
+    "author",
+)
+
+
+@dataclass
+class RawRecord:
+    """One article as found in the archive, before extraction.
+
+    ``content`` is the page text for ``txt``, the page bytes for ``html`` and empty for
+    ``jsonl``; ``fields`` holds the JSON Lines record or the page's sidecar values, which win
+    over anything extracted from the page.
+    """
+
+    id: str
+    kind: RecordKind
+    location: str  # path, or path:line, for messages
+    content: str | bytes = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Article:
+    """One news article, extracted and normalized (NFC, one tone placement)."""
+
+    id: str
+    title: str
+    body: str  # paragraphs separated by "\n"
+    url: str | None = None
+    published: str | None = None  # "YYYY-MM-DD", or "YYYY-MM" / "YYYY" when only that is known
+    province: str | None = None  # canonical name from the gazetteer, e.g. "Bắc Kạn"
+    topics: list[str] = field(default_factory=list)  # labels, e.g. "Chuyển đổi số"
+    author: str | None = None
+    source: str | None = None  # publisher, e.g. "Dân trí"
+    kicker: str | None = None  # the line above a headline, e.g. "78 năm Ngày truyền thống ...:"
+
+    @property
+    def year(self) -> str | None:
+        """The publication year, or None when the date is unknown."""
+        return self.published[:4] if self.published else None

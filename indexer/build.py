@@ -1,0 +1,255 @@
+"""Incremental, parallel index build.
+
+Plan in the main process (which inputs changed, which vanished), extract and segment in
+worker processes (underthesea holds the GIL), write with the one Whoosh writer here, and
+commit once: a build that dies leaves the previous commit intact and searchable.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from indexer.extract import ExtractionError, extract_article
+from indexer.schema import INDEX_FORMAT, Manifest, build_schema, to_document
+from indexer.segment import segment_words
+from indexer.sources import (
+    Failure,
+    RecordTask,
+    SourceError,
+    SourceFile,
+    discover,
+    read_jsonl,
+    read_page,
+)
+
+log = logging.getLogger(__name__)
+_SALT = INDEX_FORMAT.encode()
+
+
+class BuildError(Exception):
+    """The build could not run at all (index locked, index folder unusable)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    indexed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        """How many inputs could not be indexed."""
+        return len(self.failures)
+
+    def summary(self) -> str:
+        """One line for the end of a build."""
+        return (
+            f"indexed {self.indexed}, unchanged {self.unchanged}, deleted {self.deleted}, "
+            f"failed {self.failed} in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Plan:
+    tasks: list[RecordTask] = field(default_factory=list)
+    unchanged: int = 0
+    seen: dict[str, str] = field(default_factory=dict)  # id -> source key
+    failures: list[Failure] = field(default_factory=list)
+    keep_sources: set[str] = field(default_factory=set)  # read partly: keep their old articles
+
+
+def open_or_create(index_dir: Path) -> index.Index:
+    """Open the index in a folder, creating it (or recreating an older format) as needed."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    schema = build_schema()
+    if index.exists_in(str(index_dir)):
+        existing = index.open_dir(str(index_dir))
+        if sorted(existing.schema.names()) == sorted(schema.names()):
+            return existing
+        log.warning("index in %s has an older format: rebuilding it", index_dir)
+    return index.create_in(str(index_dir), schema)
+
+
+def read_manifests(ix: index.Index) -> dict[str, Manifest]:
+    """The manifest of every live article in the index, by id."""
+    manifests: dict[str, Manifest] = {}
+    with ix.reader() as reader:
+        if not reader.has_column("manifest"):
+            return manifests
+        column = reader.column_reader("manifest")
+        for docnum in reader.all_doc_ids():
+            value = column[docnum]
+            if value:
+                manifest = Manifest.from_bytes(value)
+                manifests[manifest.id] = manifest
+    return manifests
+
+
+def _claim(plan: _Plan, record_id: str, source: SourceFile, location: str) -> bool:
+    owner = plan.seen.get(record_id)
+    if owner is not None:
+        plan.failures.append(Failure(location, f"duplicate id {record_id!r} (first in {owner})"))
+        return False
+    plan.seen[record_id] = source.key
+    return True
+
+
+def _plan_source(plan: _Plan, source: SourceFile, known: dict[str, Manifest]) -> None:
+    if source.kind == "jsonl":
+        items: Iterable = read_jsonl(source, _SALT)
+    else:
+        try:
+            items = [read_page(source, _SALT)]
+        except (OSError, SourceError) as error:
+            plan.failures.append(
+                Failure(source.key, getattr(error, "strerror", None) or str(error))
+            )
+            plan.keep_sources.add(source.key)
+            return
+    for item in items:
+        if isinstance(item, Failure):
+            plan.failures.append(item)
+            if "cannot read further" in item.reason:
+                plan.keep_sources.add(source.key)
+            continue
+        record, record_digest = item
+        if not _claim(plan, record.id, source, record.location):
+            continue
+        old = known.get(record.id)
+        if old is not None and old.digest == record_digest and old.source == source.key:
+            plan.unchanged += 1
+        else:
+            plan.tasks.append(RecordTask(record, source.key, source.stamp, record_digest))
+
+
+def plan_build(sources: list[SourceFile], known: dict[str, Manifest]) -> _Plan:
+    """Decide what to (re)index: unchanged stamps skip a file unread, equal digests a record."""
+    plan = _Plan()
+    ids_by_source: dict[str, list[str]] = {}
+    for manifest in known.values():
+        ids_by_source.setdefault(manifest.source, []).append(manifest.id)
+    for source in sources:
+        old_ids = ids_by_source.get(source.key, [])
+        if old_ids and all(known[i].stamp == source.stamp for i in old_ids):
+            plan.unchanged += len(old_ids)
+            for record_id in old_ids:
+                plan.seen.setdefault(record_id, source.key)
+            continue
+        _plan_source(plan, source, known)
+    return plan
+
+
+def _under(source_key: str, roots: list[Path]) -> bool:
+    path = Path(source_key)
+    return any(path == root or root in path.parents for root in roots)
+
+
+def vanished_ids(plan: _Plan, known: dict[str, Manifest], roots: list[Path]) -> list[str]:
+    """Indexed articles whose input is gone from the given folders or no longer holds them."""
+    return [
+        record_id
+        for record_id, manifest in known.items()
+        if record_id not in plan.seen
+        and manifest.source not in plan.keep_sources
+        and _under(manifest.source, roots)
+    ]
+
+
+def index_record(task: RecordTask) -> dict | Failure:
+    """Extract, segment and turn one record into a Whoosh document (runs in a worker)."""
+    try:
+        article = extract_article(task.record)
+    except ExtractionError as error:
+        return Failure(task.record.location, str(error))
+    words = segment_words(article.title + "\n" + article.body)
+    manifest = Manifest(article.id, task.source, task.stamp, task.digest)
+    return to_document(article, words, manifest)
+
+
+def _results(tasks: list[RecordTask], jobs: int) -> Iterator[dict | Failure]:
+    if jobs <= 1 or len(tasks) < 2:
+        yield from map(index_record, tasks)
+        return
+    segment_words("khởi động")  # load the model once, before forking: workers inherit it
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap_unordered(index_record, tasks, chunksize=4)
+
+
+class _Progress:
+    """A progress bar on a terminal, nothing elsewhere."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self._bar = None
+        if enabled and total:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit=" articles", dynamic_ncols=True, leave=False)
+
+    def tick(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def build_index(
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> BuildReport:
+    """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
+    started = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    ix = open_or_create(index_dir)
+    try:
+        writer = ix.writer(limitmb=256)
+    except LockError as error:
+        raise BuildError(
+            f"another build is writing to {index_dir}; wait for it to finish and run again"
+        ) from error
+    try:
+        sources, failures = discover(paths)
+        known = {} if rebuild else read_manifests(ix)
+        plan = plan_build(sources, known)
+        report = BuildReport(unchanged=plan.unchanged, failures=failures + plan.failures)
+        fresh = rebuild or not known
+        bar = _Progress(len(plan.tasks), progress)
+        for result in _results(plan.tasks, jobs):
+            bar.tick()
+            if isinstance(result, Failure):
+                report.failures.append(result)
+                continue
+            (writer.add_document if fresh else writer.update_document)(**result)
+            report.indexed += 1
+        bar.close()
+        roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
+        for record_id in vanished_ids(plan, known, roots):
+            writer.delete_by_term("id", record_id)
+            report.deleted += 1
+        if report.indexed or report.deleted or rebuild:
+            writer.commit(mergetype=CLEAR if rebuild else None)
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,127 @@
+"""The Whoosh schema and Article -> index document.
+
+Matching and phrases use folded syllables with positions (``title``, ``body``); exact
+diacritics (``*_exact``), underthesea words (``words``) and folded syllable bigrams
+(``bigrams``) carry term frequencies only and serve ranking and fast candidate search.
+Facets are plain terms (``province``, ``year``, ``topic``); ``manifest`` and ``date_key`` are
+per-document columns read in bulk by the incremental build and the newest-first sort.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import (
+    bigram_analyzer,
+    exact_syllable_analyzer,
+    folded_syllable_analyzer,
+    word_analyzer,
+)
+from indexer.article import Article
+from indexer.docnumbers import find_document_numbers
+from indexer.gazetteer import resolve_province
+from indexer.vietnamese import slugify
+
+# Bump when extraction or analysis changes what an input becomes: every input is re-indexed.
+INDEX_FORMAT = "1"
+
+
+def build_schema() -> Schema:
+    """The schema of the article index."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        source=ID,  # the input file an article came from, for incremental builds
+        manifest=COLUMN(columns.VarBytesColumn()),
+        title=TEXT(analyzer=folded_syllable_analyzer(), stored=True, phrase=True),
+        body=TEXT(analyzer=folded_syllable_analyzer(), stored=True, phrase=True),
+        title_exact=TEXT(analyzer=exact_syllable_analyzer(), phrase=False),
+        body_exact=TEXT(analyzer=exact_syllable_analyzer(), phrase=False),
+        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=False),
+        words=TEXT(analyzer=word_analyzer(), phrase=False),
+        docnums=KEYWORD(lowercase=True, scorable=True),
+        province=ID,
+        year=ID,
+        topic=KEYWORD(commas=True),
+        date_key=COLUMN(columns.NumericColumn("i", default=0)),
+        meta=STORED,  # everything shown on a result or article page but not searched
+    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the incremental build needs to know of an indexed article."""
+
+    id: str
+    source: str
+    stamp: str  # size and mtime of the source file, to skip it without reading it
+    digest: str  # hash of the raw record and INDEX_FORMAT
+
+    def to_bytes(self) -> bytes:
+        """Encode for the ``manifest`` column."""
+        return json.dumps([self.id, self.source, self.stamp, self.digest]).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Manifest:
+        """Decode a ``manifest`` column value."""
+        return cls(*json.loads(data))
+
+
+def date_key(published: str | None) -> int:
+    """'2021-01-26' -> 20210126, '2021' -> 20210000, None -> 0: sorts newest first."""
+    if not published:
+        return 0
+    digits = published.replace("-", "")
+    return int(digits.ljust(8, "0")[:8])
+
+
+def topic_slugs(topics: list[str]) -> list[str]:
+    """Facet values of topic labels: 'Chuyển đổi số' -> 'chuyen-doi-so'."""
+    return [slug for slug in dict.fromkeys(slugify(t) for t in topics) if slug]
+
+
+def province_slug(name: str | None) -> str | None:
+    """Facet value of a province name: 'Bắc Kạn' -> 'bac-kan'."""
+    if not name:
+        return None
+    province = resolve_province(name)
+    return province.slug if province else slugify(name) or None
+
+
+def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
+    """The Whoosh document for an article whose words underthesea has segmented."""
+    cited = find_document_numbers(article.title + "\n" + article.body)
+    doc_terms = [term for number in cited for term in number.index_terms()]
+    meta = {
+        "url": article.url,
+        "published": article.published,
+        "province": article.province,
+        "topics": article.topics,
+        "author": article.author,
+        "source": article.source,
+        "kicker": article.kicker,
+        "cited": list(dict.fromkeys(number.key for number in cited)),
+    }
+    document = {
+        "id": article.id,
+        "source": manifest.source,
+        "manifest": manifest.to_bytes(),
+        "title": article.title,
+        "body": article.body,
+        "title_exact": article.title,
+        "body_exact": article.body,
+        "bigrams": article.title + "\n" + article.body,
+        "words": " ".join(words),
+        "docnums": " ".join(dict.fromkeys(doc_terms)),
+        "topic": ",".join(topic_slugs(article.topics)),
+        "date_key": date_key(article.published),
+        "meta": meta,
+    }
+    if slug := province_slug(article.province):
+        document["province"] = slug
+    if article.year:
+        document["year"] = article.year
+    return {name: value for name, value in document.items() if value != ""}

@@ -1,0 +1,214 @@
+"""Walk the archive: .txt scrapes, .html pages, .jsonl(.gz) exports and their sidecars.
+
+A page's id is its path relative to the archive root it was found under; a JSON Lines
+record's id is its ``id`` field. Reading never raises for one bad input: it yields a
+``Failure`` with the location and the reason, and goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.article import RawRecord, RecordKind
+
+PAGE_SUFFIXES: dict[str, RecordKind] = {".txt": "txt", ".html": "html", ".htm": "html"}
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be indexed, and why."""
+
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file of the archive."""
+
+    path: Path
+    root: Path  # the folder it was found under; page ids are relative to it
+    kind: RecordKind
+    sidecar: Path | None
+    stamp: str  # size and mtime of the file and its sidecar: unchanged stamp, unchanged input
+
+    @property
+    def key(self) -> str:
+        """The source key stored with each of its articles."""
+        return self.path.as_posix()
+
+    @property
+    def page_id(self) -> str:
+        """The id of the article a page file holds."""
+        return self.path.relative_to(self.root).as_posix()
+
+
+@dataclass
+class RecordTask:
+    """A record to extract and index, with what the index must remember of it."""
+
+    record: RawRecord
+    source: str
+    stamp: str
+    digest: str
+
+
+def input_kind(path: Path) -> RecordKind | None:
+    """The kind of input a file name says it is, or None when it is not an input."""
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    return PAGE_SUFFIXES.get(path.suffix.lower())
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    for candidate in (path.with_suffix(".json"), path.with_name(path.name + ".json")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _stamp(*paths: Path | None) -> str:
+    parts = []
+    for path in paths:
+        if path is not None:
+            stat = path.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return "+".join(parts)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # followlinks=False: a symlink loop in an archive must not hang the build.
+    for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def discover(paths: list[Path]) -> tuple[list[SourceFile], list[Failure]]:
+    """Every input file under the given folders and files, plus those that cannot be used."""
+    sources: list[SourceFile] = []
+    failures: list[Failure] = []
+    for given in paths:
+        given = given.resolve() if given.exists() else given.absolute()
+        if given.is_dir():
+            root, candidates = given, _walk(given)
+        elif given.is_file():
+            root, candidates = given.parent, iter([given])
+        else:
+            failures.append(Failure(str(given), "no such file or folder"))
+            continue
+        for path in candidates:
+            kind = input_kind(path)
+            if kind is None:
+                continue
+            try:
+                sidecar = _sidecar_of(path) if kind != "jsonl" else None
+                sources.append(SourceFile(path, root, kind, sidecar, _stamp(path, sidecar)))
+            except OSError as error:
+                failures.append(Failure(str(path), _os_reason(error)))
+    return sources, failures
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def digest(*parts: bytes) -> str:
+    """A short content hash of the given byte strings."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text scrape: a BOM wins, then UTF-8, then Windows-1258."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace")
+
+
+class SourceError(Exception):
+    """A source file or record that cannot be read."""
+
+
+def _load_sidecar(path: Path) -> tuple[dict, bytes]:
+    data = path.read_bytes()
+    try:
+        fields = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise SourceError(f"sidecar {path.name} is not valid JSON: {error}") from error
+    if not isinstance(fields, dict):
+        raise SourceError(f"sidecar {path.name} is not a JSON object")
+    return fields, data
+
+
+def read_page(source: SourceFile, salt: bytes) -> tuple[RawRecord, str]:
+    """The record of a page file and its digest; raises SourceError or OSError."""
+    data = source.path.read_bytes()
+    fields, sidecar_bytes = _load_sidecar(source.sidecar) if source.sidecar else ({}, b"")
+    content: str | bytes = decode_text(data) if source.kind == "txt" else data
+    record = RawRecord(source.page_id, source.kind, source.key, content, fields)
+    return record, digest(salt, data, sidecar_bytes)
+
+
+def _open_lines(path: Path) -> Iterator[bytes]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as stream:
+        yield from stream
+
+
+def read_jsonl(source: SourceFile, salt: bytes) -> Iterator[tuple[RawRecord, str] | Failure]:
+    """Each record of a JSON Lines export with its digest, or a Failure for a bad line."""
+    lines = _open_lines(source.path)
+    number = 0
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except (OSError, EOFError, zlib.error) as error:
+            yield Failure(f"{source.key}:{number + 1}", f"cannot read further: {error}")
+            return
+        number += 1
+        if not line.strip():
+            continue
+        location = f"{source.key}:{number}"
+        try:
+            fields = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            yield Failure(location, f"malformed JSON: {error}")
+            continue
+        if not isinstance(fields, dict):
+            yield Failure(location, "a record must be a JSON object")
+            continue
+        record_id = fields.get("id")
+        if (
+            not isinstance(record_id, (str, int))
+            or isinstance(record_id, bool)
+            or not str(record_id).strip()
+        ):
+            yield Failure(location, "record has no id")
+            continue
+        record = RawRecord(str(record_id).strip(), "jsonl", location, "", fields)
+        yield record, digest(salt, line.rstrip(b"\r\n"))

@@ -1,0 +1,36 @@
+"""Flask app: faceted, highlighted search over the archive index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from search_app.index_handle import IndexHandle
+from search_app.search import ArchiveSearch
+
+# Settings and their defaults; each can be set as FLASK_<NAME> in the environment.
+DEFAULT_CONFIG: dict[str, Any] = {
+    "INDEX_DIR": "index",  # the folder `python -m indexer` builds
+    "PAGE_SIZE": 10,  # results per page
+    "FACET_SIZE": 10,  # facet values shown before "Xem thêm"
+    "REFRESH_SECONDS": 1.0,  # how often a request checks for a newer index commit
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then FLASK_* environment variables, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULT_CONFIG)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    handle = IndexHandle(Path(app.config["INDEX_DIR"]), float(app.config["REFRESH_SECONDS"]))
+    app.extensions["archive_search"] = ArchiveSearch(handle, int(app.config["PAGE_SIZE"]))
+
+    from search_app import views
+
+    app.register_blueprint(views.bp)
+    return app

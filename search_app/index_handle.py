@@ -1,0 +1,87 @@
+"""One Whoosh searcher per process, reused across requests and refreshed after a build.
+
+Opening a searcher costs about 200 ms and the facet arrays more, so both live as long as
+the index does not change; at most once a second a request checks for a newer commit and,
+if there is one, switches to it. Until a first build exists the handle raises
+``IndexUnavailable``; if a newer commit cannot be opened the old searcher keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index
+from whoosh.searching import Searcher
+
+from search_app.facets import FacetTables
+
+log = logging.getLogger(__name__)
+
+
+class IndexUnavailable(Exception):
+    """There is no index to search yet, or it cannot be opened."""
+
+
+class IndexHandle:
+    """The current searcher and facet tables of an index folder."""
+
+    def __init__(self, index_dir: Path, refresh_seconds: float = 1.0) -> None:
+        self.index_dir = Path(index_dir)
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._tables: FacetTables | None = None
+        self._checked = 0.0
+
+    def _open(self) -> None:
+        if not index.exists_in(str(self.index_dir)):
+            raise IndexUnavailable(
+                f"no index in {self.index_dir}: build one with `python -m indexer`"
+            )
+        try:
+            searcher = index.open_dir(str(self.index_dir)).searcher()
+        except (OSError, index.IndexError, EOFError, ValueError) as error:
+            raise IndexUnavailable(
+                f"the index in {self.index_dir} cannot be opened: {error}"
+            ) from error
+        self._install(searcher)
+
+    def _install(self, searcher: Searcher) -> None:
+        tables = FacetTables.load(searcher)
+        old = self._searcher
+        self._searcher, self._tables = searcher, tables
+        if old is not None:
+            old.close()
+
+    def _refresh(self) -> None:
+        assert self._searcher is not None
+        try:
+            if not self._searcher.up_to_date():
+                self._install(self._searcher.refresh())
+        except (OSError, index.IndexError, EOFError, ValueError) as error:
+            log.warning("keeping the current index: cannot open the newer one: %s", error)
+
+    @contextmanager
+    def current(self) -> Iterator[tuple[Searcher, FacetTables]]:
+        """The up-to-date searcher and its facet tables, held for the duration of a request."""
+        with self._lock:
+            now = time.monotonic()
+            if self._searcher is None:
+                self._open()
+            elif now - self._checked >= self.refresh_seconds:
+                self._refresh()
+            self._checked = now
+            assert self._searcher is not None and self._tables is not None
+            yield self._searcher, self._tables
+
+    def close(self) -> None:
+        """Close the searcher."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self._tables = None

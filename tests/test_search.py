@@ -1,0 +1,183 @@
+"""Query behaviour on a real index of the seeds and the fixture archive."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import pytest
+
+from indexer.vietnamese import fold
+from search_app.search import SearchRequest
+
+SEED_000 = "seeds/000_b31f338fe211c5e8.txt"
+SEED_002 = "seeds/002_a9241768a893bb1d.txt"
+
+
+def ids(archive_search, q="", **kwargs) -> list[str]:
+    page = archive_search.search(SearchRequest(q=q, **kwargs))
+    found = [hit.id for hit in page.hits]
+    while page.page < page.pages:
+        page = archive_search.search(SearchRequest(q=q, page=page.page + 1, **kwargs))
+        found += [hit.id for hit in page.hits]
+    return found
+
+
+def test_words_typed_without_diacritics_match_any_diacritics(archive_search):
+    accented = ids(archive_search, "Bắc Kạn")
+    assert SEED_000 in accented
+    assert set(ids(archive_search, "bac kan")) >= set(accented)
+
+
+def test_diacritics_typed_rank_exact_matches_first_without_excluding_others(archive_search):
+    sell = ids(archive_search, "bán")
+    table = ids(archive_search, "bàn")
+    assert {"fx-ban-dau-gia", "fx-ban-giai-phap"} <= set(sell) & set(table)
+    assert sell.index("fx-ban-dau-gia") < sell.index("fx-ban-giai-phap")
+    assert table.index("fx-ban-giai-phap") < table.index("fx-ban-dau-gia")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("thuỷ lợi", "thủy lợi"), ("hoà bình", "hòa bình"), ("uỷ ban", "ủy ban")]
+)
+def test_old_tone_placement_finds_the_same_articles(archive_search, old, new):
+    assert ids(archive_search, old) == ids(archive_search, new)
+    assert ids(archive_search, new)
+
+
+def test_nfd_query_finds_the_same_articles_as_nfc(archive_search):
+    nfc = "truyền hình Điện Biên số hóa"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    assert ids(archive_search, nfd) == ids(archive_search, nfc)
+    assert "fx-nfd" in ids(archive_search, nfc)
+
+
+def test_stored_text_is_nfc(archive_search):
+    article = archive_search.article("fx-nfd")
+    assert article.title == unicodedata.normalize("NFC", article.title)
+    assert article.title == "Phát thanh truyền hình Điện Biên số hóa"
+
+
+def test_quoted_phrase_needs_the_words_in_order(archive_search):
+    words = set(ids(archive_search, "số chuyển đổi"))
+    phrase = set(ids(archive_search, '"chuyển đổi số"'))
+    assert phrase and phrase < words
+    for article_id in phrase:
+        article = archive_search.article(article_id)
+        text = fold(article.title + " " + " ".join(p for p in article.paragraphs_html))
+        assert "chuyen doi so" in text
+
+
+def citing(archive_search, number: str) -> set[str]:
+    """Articles whose stored text contains a document number, found without the index."""
+    found = set()
+    for article_id in ids(archive_search):
+        article = archive_search.article(article_id)
+        if number in article.title + " ".join(article.paragraphs_html):
+            found.add(article_id)
+    return found
+
+
+@pytest.mark.parametrize("typed", ["570/QĐ-UBND", "570/QD-UBND", "570/qđ-ubnd", '"570/QĐ-UBND"'])
+def test_document_number_in_every_spelling(archive_search, typed):
+    expected = citing(archive_search, "570/QĐ-UBND")
+    assert {SEED_000, SEED_002} <= expected
+    assert set(ids(archive_search, typed)) == expected
+
+
+def test_document_number_with_year_and_without(archive_search):
+    assert ids(archive_search, "925/2006/QĐ-UBND") == [SEED_000]
+    assert ids(archive_search, "925/QĐ-UBND") == [SEED_000]
+    assert "seeds/004_7cf9c1a2196799be.txt" in ids(archive_search, "17/2010/TTLT-BTTTT-BNV")
+
+
+def test_excluded_words_and_or(archive_search):
+    both = set(ids(archive_search, "chuyển đổi số"))
+    without = set(ids(archive_search, "chuyển đổi số -Bạc"))
+    assert "fx-cds-baclieu" in both and "fx-cds-baclieu" not in without
+    assert without < both
+    either = set(ids(archive_search, "Lào Cai OR Bạc Liêu"))
+    assert {"fx-attt-laocai", "fx-cds-baclieu"} <= either
+    assert either == set(ids(archive_search, "Lào Cai")) | set(ids(archive_search, "Bạc Liêu"))
+
+
+@pytest.mark.parametrize(
+    "typed", ['"chuyển đổi', "(Bắc Kạn", "OR", "-", "Bắc Kạn OR", '""', "a)b("]
+)
+def test_malformed_queries_are_answered(archive_search, typed):
+    page = archive_search.search(SearchRequest(q=typed))
+    assert page.total >= 0
+
+
+def test_empty_query_lists_everything_newest_first(archive_search):
+    page = archive_search.search(SearchRequest())
+    everything = ids(archive_search)
+    assert page.total == len(everything) == len(set(everything))
+    dates = [hit.published for hit in page.hits if hit.published]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_facet_counts_describe_the_result_set(archive_search):
+    page = archive_search.search(SearchRequest(q="thông tin"))
+    for name in ("year", "topic"):
+        assert all(v.count <= page.total for v in page.facets[name].values)
+    province = page.facets["province"].values
+    bac_kan = next(v for v in province if v.value == "bac-kan")
+    assert bac_kan.label == "Bắc Kạn"
+    filtered = archive_search.search(SearchRequest(q="thông tin", province=("bac-kan",)))
+    assert filtered.total == bac_kan.count
+    assert all(hit.province == "Bắc Kạn" for hit in filtered.hits)
+    chosen = next(v for v in filtered.facets["province"].values if v.value == "bac-kan")
+    assert chosen.selected and chosen.count == bac_kan.count
+    # Other facets count within the filtered results.
+    assert sum(v.count for v in filtered.facets["year"].values) <= filtered.total
+    for year in filtered.facets["year"].values:
+        both = archive_search.search(
+            SearchRequest(q="thông tin", province=("bac-kan",), year=(year.value,))
+        )
+        assert both.total == year.count
+
+
+def test_values_of_one_facet_combine_with_or(archive_search):
+    one = archive_search.search(SearchRequest(province=("bac-kan",))).total
+    two = (
+        archive_search.search(SearchRequest(province=("bac-kan",))).total
+        + archive_search.search(SearchRequest(province=("lao-cai",))).total
+    )
+    assert archive_search.search(SearchRequest(province=("bac-kan", "lao-cai"))).total == two > one
+
+
+def test_topic_labels_from_records_are_kept(archive_search):
+    page = archive_search.search(SearchRequest(q="nguồn mở trường học"))
+    assert page.hits[0].id == "fx-vitinh" and page.hits[0].topics == ["Vi tính (CNTT)"]
+    topic = next(v for v in page.facets["topic"].values if v.value == "vi-tinh-cntt")
+    assert topic.label == "Vi tính (CNTT)"
+
+
+MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+@pytest.mark.parametrize("typed", ["Bắc Kạn", "bac kan", "chuyển đổi số", "chuyen doi so"])
+def test_highlights_cover_exactly_the_matched_words(archive_search, typed):
+    wanted = {fold(word) for word in typed.split()}
+    page = archive_search.search(SearchRequest(q=typed))
+    assert page.hits
+    for hit in page.hits:
+        for marked in MARK.findall(hit.snippet) + MARK.findall(hit.title_html):
+            text = html.unescape(marked)
+            assert {fold(w) for w in re.findall(r"\w+", text)} <= wanted, text
+            article = archive_search.article(hit.id)
+            assert text in article.title + "\n" + "\n".join(
+                html.unescape(re.sub("</?mark>", "", p)) for p in article.paragraphs_html
+            )
+
+
+def test_pagination(archive_search):
+    first = archive_search.search(SearchRequest(q="thông tin"))
+    assert first.pages >= 2
+    second = archive_search.search(SearchRequest(q="thông tin", page=2))
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    last = archive_search.search(SearchRequest(q="thông tin", page=999))
+    assert last.page == last.pages

@@ -1,0 +1,43 @@
+import re
+
+from search_app.snippets import Highlight, highlight, match_spans, snippet
+
+TEXT = (
+    "Ngày 28/3/2008 UBND tỉnh Bắc Kạn quyết định đổi tên Sở Bưu chính - Viễn thông thành "
+    "Sở Thông tin và Truyền thông tại Quyết định số 570/QĐ-UBND. Ủy ban nhân dân tỉnh giao "
+    "nhiệm vụ quản lý nhà nước về báo chí; xuất bản; bưu chính; viễn thông."
+)
+
+
+def marked(html):
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def test_marks_cover_exactly_the_stored_text_for_accented_and_bare_queries():
+    for spec in (Highlight(frozenset({"bac", "kan"})), Highlight(frozenset({"bac", "kan"}))):
+        for start, end in match_spans(TEXT, spec):
+            assert TEXT[start:end] in ("Bắc", "Kạn")
+    assert marked(highlight(TEXT, Highlight(frozenset({"bac", "kan"})))) == ["Bắc Kạn"]
+
+
+def test_document_number_lights_up_whole_and_only_in_sequence():
+    spec = Highlight(sequences=(("570", "qd", "ubnd"),))
+    assert marked(highlight(TEXT, spec)) == ["570/QĐ-UBND"]
+
+
+def test_everything_else_is_escaped():
+    html = highlight('<script>alert("Bắc")</script>', Highlight(frozenset({"bac"})))
+    assert "<script>" not in html
+    assert html == "&lt;script&gt;alert(&quot;<mark>Bắc</mark>&quot;)&lt;/script&gt;"
+
+
+def test_snippet_centres_on_the_matches():
+    long_text = ("Lorem ipsum dolor. " * 60) + TEXT + (" Kết thúc." * 60)
+    html = snippet(long_text, Highlight(frozenset({"bao", "chi"})))
+    assert html.startswith("…") and html.endswith("…")
+    assert marked(html) == ["báo chí"]
+
+
+def test_snippet_without_matches_shows_the_start():
+    html = snippet(TEXT, Highlight())
+    assert html.startswith("Ngày 28/3/2008") and "<mark>" not in html
