@@ -25,9 +25,9 @@ RECORD_FIELDS = (
 class RawRecord:
     """One article as found in the archive, before extraction.
 
-    ``content`` is the page text for ``txt``, the page bytes for ``html`` and empty for
-    ``jsonl``; ``fields`` holds the JSON Lines record or the page's sidecar values, which win
-    over anything extracted from the page.
+    ``content`` is the page file's bytes for ``txt`` and ``html`` (extraction decodes them;
+    text is accepted too) and empty for ``jsonl``; ``fields`` holds the JSON Lines record or
+    the page's sidecar values, which win over anything extracted from the page.
     """
 
     id: str

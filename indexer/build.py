@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -197,7 +198,11 @@ class _Progress:
         if enabled and total:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit=" articles", dynamic_ncols=True, leave=False)
+            # A terminal that reports no size (0 rows) would hide the bar: assume 80x20.
+            size = shutil.get_terminal_size((80, 20))
+            self._bar = tqdm(
+                total=total, unit=" articles", leave=False, ncols=size.columns, nrows=size.lines
+            )
 
     def tick(self) -> None:
         if self._bar is not None:

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from indexer.vietnamese import fold, normalize_text, slugify, strip_diacritics
+from indexer.vietnamese import fold, normalize_text, slugify, strip_diacritics, trie_pattern
 
 ALIASES_PATH = Path(__file__).parent / "data" / "province_aliases.json"
 PACKAGE = "vietnamadminunits"
@@ -136,25 +136,6 @@ def _resolve_key(text: str) -> str:
     key = fold(normalize_text(text)).strip()
     key = _RESOLVE_PREFIX_RE.sub("", key) or key
     return _NON_ALNUM_RE.sub("", key)
-
-
-def trie_pattern(words: list[str]) -> str:
-    """A regex alternation of words shaped as a trie: fast, and it prefers the longest word."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(sub) for char, sub in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return emit(trie)
 
 
 def _build() -> _Gazetteer:

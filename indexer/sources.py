@@ -7,7 +7,6 @@ record's id is its ``id`` field. Reading never raises for one bad input: it yiel
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import hashlib
 import json
@@ -133,21 +132,6 @@ def digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a text scrape: a BOM wins, then UTF-8, then Windows-1258."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")
-
-
 class SourceError(Exception):
     """A source file or record that cannot be read."""
 
@@ -167,8 +151,7 @@ def read_page(source: SourceFile, salt: bytes) -> tuple[RawRecord, str]:
     """The record of a page file and its digest; raises SourceError or OSError."""
     data = source.path.read_bytes()
     fields, sidecar_bytes = _load_sidecar(source.sidecar) if source.sidecar else ({}, b"")
-    content: str | bytes = decode_text(data) if source.kind == "txt" else data
-    record = RawRecord(source.page_id, source.kind, source.key, content, fields)
+    record = RawRecord(source.page_id, source.kind, source.key, data, fields)
     return record, digest(salt, data, sidecar_bytes)
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from indexer.gazetteer import trie_pattern
-from indexer.vietnamese import normalize_text
+from indexer.vietnamese import normalize_text, trie_pattern
 
 TOPICS_PATH = Path(__file__).parent / "data" / "topics.toml"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -156,13 +157,37 @@ def test_cli_summary_and_exit_status(archive, tmp_path, capsys):
     assert main([str(tmp_path / "missing"), "--index", str(tmp_path / "ix3")]) == 1
 
 
-def test_python_dash_m_indexer_runs(archive, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "indexer", str(archive), "--index", str(tmp_path / "ix")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
+def run_indexer(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args], capture_output=True, text=True, cwd=ROOT
     )
+
+
+def test_python_dash_m_indexer_runs(archive, tmp_path):
+    result = run_indexer(str(archive), "--index", str(tmp_path / "ix"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("indexed 9,")
+
+
+def _run_on_a_terminal(args: list[str]) -> str:
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the indexer with a terminal as stdout and stderr
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "indexer", *args])
+    output = b""
+    try:
+        while chunk := os.read(fd, 4096):
+            output += chunk
+    except OSError:  # the terminal closes when the child exits
+        pass
+    os.waitpid(pid, 0)
+    return output.decode("utf-8", errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only(archive, tmp_path):
+    on_terminal = _run_on_a_terminal([str(archive), "--index", str(tmp_path / "ix1")])
+    assert re.search(r"\d+%\|.*\| \d+/9 ", on_terminal), on_terminal
+    piped = run_indexer(str(archive), "--index", str(tmp_path / "ix2"))
+    assert piped.returncode == 0 and "%|" not in piped.stderr + piped.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import logging
 import re
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.article import RawRecord
-from indexer.extract import ExtractionError, derive_title, extract_article, normalize_published
+from indexer.extract import ExtractionError, derive_title, extract_article
+from indexer.sources import discover, read_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "archive"
@@ -164,6 +166,27 @@ def test_seed_004_duplicate_caption_and_dateline():
     body = seed("004_7cf9c1a2196799be.txt").body
     assert body.count("Nhân viên kỹ thuật Sở TT&TT kiểm tra thiết bị") == 1
     assert "\nDIC - Năm 2012" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [SEEDS / row[0] for row in SEED_TABLE] + sorted(PAGES.glob("*.txt")),
+    ids=lambda path: path.name,
+)
+def test_txt_bytes_and_text_give_the_same_article(path):
+    def extract(content):
+        return extract_article(RawRecord(id=path.name, kind="txt", location="x", content=content))
+
+    assert extract(path.read_bytes()) == extract(path.read_text(encoding="utf-8"))
+
+
+def test_read_page_passes_txt_bytes_and_extraction_decodes_them(tmp_path):
+    text = SEEDS.joinpath(SEED_TABLE[3][0]).read_text(encoding="utf-8")
+    (tmp_path / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    sources, failures = discover([tmp_path])
+    record, _ = read_page(sources[0], b"salt")
+    assert not failures and isinstance(record.content, bytes)
+    assert extract_article(record).title == SEED_TABLE[3][1]
 
 
 def test_seed_topics():
@@ -455,25 +478,6 @@ def test_derived_title_is_cut_at_a_word_boundary():
     assert ("Một câu rất dài " * 30).startswith(title[:-1])
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2021-01-26", "2021-01-26"),
-        ("2021-01-26T08:00:00+07:00", "2021-01-26"),
-        ("2021-01-26 08:00", "2021-01-26"),
-        ("2021-1-5", "2021-01-05"),
-        ("2021-02-30", None),
-        ("26/01/2021", "2021-01-26"),
-        ("2021-03", "2021-03"),
-        ("2021", "2021"),
-        ("2021-13", None),
-        ("hôm qua", None),
-    ],
-)
-def test_normalize_published(value, expected):
-    assert normalize_published(value) == expected
-
-
 # --- text rules on small pages -----------------------------------------------------------------
 
 
@@ -570,6 +574,12 @@ def test_html_charset_fallbacks():
     assert "Điện thoại" in html(text.encode("utf-8")).body
     latin = html(b"<html><body><p>Caf\xe9 s\xe1ng</p></body></html>")  # no charset, not UTF-8
     assert latin.body  # decoded as Windows-1258 rather than failing
+
+
+def test_html_with_a_utf16_bom_is_decoded():
+    markup = "<html><body><h1>Bưu chính công ích</h1><p>Điện thoại và Internet.</p></body></html>"
+    article = html(codecs.BOM_UTF16_LE + markup.encode("utf-16-le"))
+    assert (article.title, article.body) == ("Bưu chính công ích", "Điện thoại và Internet.")
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,17 @@
+import re
 import unicodedata
 
 import pytest
 
-from indexer.vietnamese import fold, has_diacritics, normalize_text, place_tone, slugify, syllables
+from indexer.vietnamese import (
+    fold,
+    has_diacritics,
+    normalize_text,
+    place_tone,
+    slugify,
+    syllables,
+    trie_pattern,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +73,14 @@ def test_slugify():
     assert slugify("Bắc Kạn") == "bac-kan"
     assert slugify("Vi tính (CNTT)") == "vi-tinh-cntt"
     assert slugify("Phát thanh - Truyền hình") == "phat-thanh-truyen-hinh"
+
+
+def test_trie_pattern_matches_every_word_and_prefers_the_longest():
+    pattern = re.compile(trie_pattern(["Hà Nam", "Hà Nội", "Hà", "a.b"]))
+    assert pattern.fullmatch("a.b") and not pattern.fullmatch("axb")
+    assert [m.group() for m in pattern.finditer("Hà Nội, Hà Nam, Hà Giang")] == [
+        "Hà Nội",
+        "Hà Nam",
+        "Hà",
+    ]
+    assert trie_pattern([]) == ""
