@@ -124,7 +124,7 @@ def _plan_source(plan: _Plan, source: SourceFile, known: dict[str, Manifest]) ->
     for item in items:
         if isinstance(item, Failure):
             plan.failures.append(item)
-            if "cannot read further" in item.reason:
+            if item.truncated:
                 plan.keep_sources.add(source.key)
             continue
         record, record_digest = item

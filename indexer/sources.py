@@ -28,6 +28,7 @@ class Failure:
 
     location: str
     reason: str
+    truncated: bool = False  # the rest of the file was not read: keep what it held before
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ def read_jsonl(source: SourceFile, salt: bytes) -> Iterator[tuple[RawRecord, str
         except StopIteration:
             return
         except (OSError, EOFError, zlib.error) as error:
-            yield Failure(f"{source.key}:{number + 1}", f"cannot read further: {error}")
+            yield Failure(
+                f"{source.key}:{number + 1}", f"cannot read further: {error}", truncated=True
+            )
             return
         number += 1
         if not line.strip():

@@ -23,6 +23,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then FLASK_* environment variables, then ``test_config``."""
     app = Flask(__name__)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in /search.json
     app.config.from_mapping(DEFAULT_CONFIG)
     app.config.from_prefixed_env()
     if test_config is not None:

@@ -6,9 +6,11 @@ No Flask here: the views, the benchmarks and the tests all call ``ArchiveSearch.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_app.facets import FACET_FIELDS, FacetTables
@@ -186,7 +188,14 @@ class ArchiveSearch:
         start = (page - 1) * self.page_size
         return ordered[start : start + self.page_size].tolist()
 
-    def _by_relevance(self, searcher: Searcher, query, allowed, matched, page: int) -> list[int]:
+    def _by_relevance(
+        self,
+        searcher: Searcher,
+        query: wq.Query,
+        allowed: np.ndarray,
+        matched: np.ndarray,
+        page: int,
+    ) -> list[int]:
         filtered = not np.array_equal(allowed, matched)
         docset = set(np.flatnonzero(allowed).tolist()) if filtered else None
         results = searcher.search(query, limit=page * self.page_size, filter=docset)
@@ -235,7 +244,7 @@ class ArchiveSearch:
         )
 
 
-def _mask(tables: FacetTables, docnums) -> np.ndarray:
+def _mask(tables: FacetTables, docnums: Iterable[int]) -> np.ndarray:
     mask = np.zeros(tables.doc_count, dtype=bool)
     ids = np.fromiter(docnums, dtype=np.int64)
     mask[ids] = True
