@@ -14,8 +14,6 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 
 from indexer.vietnamese import SYLLABLE_RE, fold
 
-BIGRAM_JOINER = "_"
-
 
 class SyllableTokenizer(RegexTokenizer):
     """Vietnamese syllables and digit runs: '570/QĐ-UBND' -> '570', 'QĐ', 'UBND'."""
@@ -33,26 +31,13 @@ class FoldFilter(Filter):
             yield token
 
 
-class BigramFilter(Filter):
-    """Join each token to the next one: 'cong nghe thong' -> 'cong_nghe', 'nghe_thong'.
-
-    A one-token stream yields nothing: a single syllable has no bigram.
-    """
+class AccentedFilter(Filter):
+    """Keep only tokens written with diacritics: the others add nothing to folded terms."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        previous_text = None
-        previous_start = 0
         for token in tokens:
-            text = token.text
-            start = getattr(token, "startchar", 0)
-            if previous_text is not None:
-                token.text = previous_text + BIGRAM_JOINER + text
-                if token.chars:
-                    token.startchar = previous_start
-                if token.positions:
-                    token.pos -= 1
+            if fold(token.text) != token.text:
                 yield token
-            previous_text, previous_start = text, start
 
 
 class WordTokenizer(RegexTokenizer):
@@ -68,13 +53,8 @@ def folded_syllable_analyzer() -> Filter:
 
 
 def exact_syllable_analyzer() -> Filter:
-    """Syllables lowercased with their diacritics: ranks exactly typed syllables first."""
-    return SyllableTokenizer() | LowercaseFilter()
-
-
-def bigram_analyzer() -> Filter:
-    """Adjacent pairs of folded syllables: cheap candidates for multi-syllable queries."""
-    return SyllableTokenizer() | FoldFilter() | BigramFilter()
+    """Syllables with diacritics, lowercased: ranks exactly typed syllables first."""
+    return SyllableTokenizer() | LowercaseFilter() | AccentedFilter()
 
 
 def word_analyzer() -> Filter:

@@ -8,11 +8,10 @@ commit once: a build that dies leaves the previous commit intact and searchable.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from indexer.extract import ExtractionError, extract_article
+from indexer.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.schema import INDEX_FORMAT, Manifest, build_schema, to_document
 from indexer.segment import segment_words
 from indexer.sources import (
@@ -181,15 +181,6 @@ def index_record(task: RecordTask) -> dict | Failure:
     return to_document(article, words, manifest)
 
 
-def _results(tasks: list[RecordTask], jobs: int) -> Iterator[dict | Failure]:
-    if jobs <= 1 or len(tasks) < 2:
-        yield from map(index_record, tasks)
-        return
-    segment_words("khởi động")  # load the model once, before forking: workers inherit it
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap_unordered(index_record, tasks, chunksize=4)
-
-
 class _Progress:
     """A progress bar on a terminal, nothing elsewhere."""
 
@@ -204,9 +195,9 @@ class _Progress:
                 total=total, unit=" articles", leave=False, ncols=size.columns, nrows=size.lines
             )
 
-    def tick(self) -> None:
+    def tick(self, count: int = 1) -> None:
         if self._bar is not None:
-            self._bar.update(1)
+            self._bar.update(count)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -222,10 +213,9 @@ def build_index(
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
     started = time.perf_counter()
-    jobs = jobs or os.cpu_count() or 1
     ix = open_or_create(index_dir)
     try:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=64)
     except LockError as error:
         raise BuildError(
             f"another build is writing to {index_dir}; wait for it to finish and run again"
@@ -235,26 +225,34 @@ def build_index(
         known = {} if rebuild else read_manifests(ix)
         plan = plan_build(sources, known)
         report = BuildReport(unchanged=plan.unchanged, failures=failures + plan.failures)
-        fresh = rebuild or not known
         bar = _Progress(len(plan.tasks), progress)
-        for result in _results(plan.tasks, jobs):
-            bar.tick()
-            if isinstance(result, Failure):
-                report.failures.append(result)
-                continue
-            (writer.add_document if fresh else writer.update_document)(**result)
-            report.indexed += 1
+
+        def on_chunk(done: ChunkDone) -> None:
+            report.failures.extend(done.failures)
+            report.indexed += len(done.indexed)
+            for record_id in done.indexed:  # replaced: the old version goes
+                if record_id in known:
+                    writer.delete_by_term("id", record_id)
+            bar.tick(len(done.indexed) + len(done.failures))
+
+        segments = []
+        if plan.tasks:
+            segment_words("khởi động")  # load the model once, before forking: workers share it
+            segments = index_in_workers(
+                index_dir, plan.tasks, jobs or os.cpu_count() or 1, index_record, on_chunk
+            )
         bar.close()
         roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
         for record_id in vanished_ids(plan, known, roots):
             writer.delete_by_term("id", record_id)
             report.deleted += 1
         if report.indexed or report.deleted or rebuild:
-            writer.commit(mergetype=CLEAR if rebuild else None)
+            commit_with_segments(writer, segments, CLEAR if rebuild else None)
         else:
             writer.cancel()
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
     report.seconds = time.perf_counter() - started
     return report

@@ -1,33 +1,54 @@
 """The Whoosh schema and Article -> index document.
 
-Matching and phrases use folded syllables with positions (``title``, ``body``); exact
-diacritics (``*_exact``), underthesea words (``words``) and folded syllable bigrams
-(``bigrams``) carry term frequencies only and serve ranking and fast candidate search.
-Facets are plain terms (``province``, ``year``, ``topic``); ``manifest`` and ``date_key`` are
-per-document columns read in bulk by the incremental build and the newest-first sort.
+Articles match on folded syllables (``text``: title and body; ``title`` again for its
+weight); ``exact`` holds the syllables written with diacritics, so an accented query ranks
+exact spellings first; ``words`` holds underthesea's words for ranking. These fields keep
+term frequencies only: phrases and proximity are checked on ``forward``, a per-document
+column of the folded syllables' codes. Facets are plain terms (``province``, ``year``,
+``topic``); ``manifest`` and ``date_key`` are columns read in bulk by the incremental build
+and the newest-first sort.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
-from indexer.analysis import (
-    bigram_analyzer,
-    exact_syllable_analyzer,
-    folded_syllable_analyzer,
-    word_analyzer,
-)
+from indexer.analysis import exact_syllable_analyzer, folded_syllable_analyzer, word_analyzer
 from indexer.article import Article
 from indexer.docnumbers import find_document_numbers
 from indexer.gazetteer import resolve_province
+from indexer.terms import document_terms
 from indexer.vietnamese import slugify
 
 # Bump when extraction or analysis changes what an input becomes: every input is re-indexed.
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
+
+
+class TermCountsField(TEXT):
+    """A TEXT field of term frequencies that also takes precomputed counts.
+
+    Given a string it analyzes it like any TEXT field; given a mapping of term -> count (from
+    ``terms.document_terms``) it indexes those counts directly, which is what the build does.
+    """
+
+    def __init__(self, analyzer, stored: bool = False) -> None:
+        super().__init__(analyzer=analyzer, phrase=False, stored=stored)
+
+    def index(self, value, **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term bytes, frequency, weight, encoded frequency) for each term of the value."""
+        if not isinstance(value, Mapping):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for term, count in value.items():
+            yield term.encode("utf-8"), count, count * boost, pack_uint(count)
 
 
 def build_schema() -> Schema:
@@ -36,17 +57,17 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         source=ID,  # the input file an article came from, for incremental builds
         manifest=COLUMN(columns.VarBytesColumn()),
-        title=TEXT(analyzer=folded_syllable_analyzer(), stored=True, phrase=True),
-        body=TEXT(analyzer=folded_syllable_analyzer(), stored=True, phrase=True),
-        title_exact=TEXT(analyzer=exact_syllable_analyzer(), phrase=False),
-        body_exact=TEXT(analyzer=exact_syllable_analyzer(), phrase=False),
-        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=False),
-        words=TEXT(analyzer=word_analyzer(), phrase=False),
+        title=TermCountsField(folded_syllable_analyzer(), stored=True),
+        text=TermCountsField(folded_syllable_analyzer()),
+        exact=TermCountsField(exact_syllable_analyzer()),
+        words=TermCountsField(word_analyzer()),
         docnums=KEYWORD(lowercase=True, scorable=True),
         province=ID,
         year=ID,
         topic=KEYWORD(commas=True),
         date_key=COLUMN(columns.NumericColumn("i", default=0)),
+        forward=COLUMN(columns.VarBytesColumn()),
+        body=STORED,
         meta=STORED,  # everything shown on a result or article page but not searched
     )
 
@@ -95,6 +116,7 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
     """The Whoosh document for an article whose words underthesea has segmented."""
     cited = find_document_numbers(article.title + "\n" + article.body)
     doc_terms = [term for number in cited for term in number.index_terms()]
+    terms = document_terms(article.title, article.body)
     meta = {
         "url": article.url,
         "published": article.published,
@@ -109,19 +131,20 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
         "id": article.id,
         "source": manifest.source,
         "manifest": manifest.to_bytes(),
-        "title": article.title,
-        "body": article.body,
-        "title_exact": article.title,
-        "body_exact": article.body,
-        "bigrams": article.title + "\n" + article.body,
-        "words": " ".join(words),
+        "title": terms.title,
+        "_stored_title": article.title,
+        "text": terms.text,
+        "exact": terms.exact,
+        "words": Counter(words),
         "docnums": " ".join(dict.fromkeys(doc_terms)),
         "topic": ",".join(topic_slugs(article.topics)),
         "date_key": date_key(article.published),
+        "forward": terms.forward,
+        "body": article.body,
         "meta": meta,
     }
     if slug := province_slug(article.province):
         document["province"] = slug
     if article.year:
         document["year"] = article.year
-    return {name: value for name, value in document.items() if value != ""}
+    return {name: value for name, value in document.items() if value not in ("", None)}

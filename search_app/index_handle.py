@@ -1,9 +1,9 @@
 """One Whoosh searcher per process, reused across requests and refreshed after a build.
 
-Opening a searcher costs about 200 ms and the facet arrays more, so both live as long as
-the index does not change; at most once a second a request checks for a newer commit and,
-if there is one, switches to it. Until a first build exists the handle raises
-``IndexUnavailable``; if a newer commit cannot be opened the old searcher keeps serving.
+Opening a searcher costs about 200 ms and the facet arrays and posting cache more, so they
+live as long as the index does not change; at most once a second a request checks for a
+newer commit and, if there is one, switches to it. Until a first build exists the handle
+raises ``IndexUnavailable``; if a newer commit cannot be opened the old one keeps serving.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index
 from whoosh.searching import Searcher
 
+from search_app.engine import SCORED_FIELDS, Engine
 from search_app.facets import FacetTables
+from search_app.postings import PostingCache
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +30,32 @@ class IndexUnavailable(Exception):
     """There is no index to search yet, or it cannot be opened."""
 
 
+@dataclass
+class IndexState:
+    """Everything a request needs of one commit of the index."""
+
+    searcher: Searcher
+    tables: FacetTables
+    engine: Engine
+
+    @classmethod
+    def load(cls, searcher: Searcher) -> IndexState:
+        """Read the per-document arrays of the commit a searcher sees."""
+        tables = FacetTables.load(searcher)
+        reader = searcher.reader()
+        postings = PostingCache(reader, tables.live, SCORED_FIELDS)
+        forward = reader.column_reader("forward") if reader.has_column("forward") else {}
+        return cls(searcher, tables, Engine(postings, tables.live, forward))
+
+
 class IndexHandle:
-    """The current searcher and facet tables of an index folder."""
+    """The current state of an index folder."""
 
     def __init__(self, index_dir: Path, refresh_seconds: float = 1.0) -> None:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._lock = threading.RLock()
-        self._searcher: Searcher | None = None
-        self._tables: FacetTables | None = None
+        self._state: IndexState | None = None
         self._checked = 0.0
 
     def _open(self) -> None:
@@ -52,36 +72,35 @@ class IndexHandle:
         self._install(searcher)
 
     def _install(self, searcher: Searcher) -> None:
-        tables = FacetTables.load(searcher)
-        old = self._searcher
-        self._searcher, self._tables = searcher, tables
+        state = IndexState.load(searcher)
+        old, self._state = self._state, state
         if old is not None:
-            old.close()
+            old.searcher.close()
 
     def _refresh(self) -> None:
-        assert self._searcher is not None
+        assert self._state is not None
         try:
-            if not self._searcher.up_to_date():
-                self._install(self._searcher.refresh())
+            if not self._state.searcher.up_to_date():
+                self._install(self._state.searcher.refresh())
         except (OSError, index.IndexError, EOFError, ValueError) as error:
             log.warning("keeping the current index: cannot open the newer one: %s", error)
 
     @contextmanager
-    def current(self) -> Iterator[tuple[Searcher, FacetTables]]:
-        """The up-to-date searcher and its facet tables, held for the duration of a request."""
+    def current(self) -> Iterator[IndexState]:
+        """The up-to-date index state, held for the duration of a request."""
         with self._lock:
             now = time.monotonic()
-            if self._searcher is None:
+            if self._state is None:
                 self._open()
             elif now - self._checked >= self.refresh_seconds:
                 self._refresh()
             self._checked = now
-            assert self._searcher is not None and self._tables is not None
-            yield self._searcher, self._tables
+            assert self._state is not None
+            yield self._state
 
     def close(self) -> None:
         """Close the searcher."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self._tables = None
+            if self._state is not None:
+                self._state.searcher.close()
+            self._state = None

@@ -6,11 +6,9 @@ No Flask here: the views, the benchmarks and the tests all call ``ArchiveSearch.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search_app.facets import FACET_FIELDS, FacetTables
@@ -18,7 +16,6 @@ from search_app.index_handle import IndexHandle
 from search_app.labels import facet_label
 from search_app.query import DocNumber, Node, Not, ParsedQuery, Phrase, Term, parse_query
 from search_app.snippets import Highlight, highlight, snippet
-from search_app.whoosh_query import compile_query
 
 SORTS = ("relevance", "newest")
 FACET_TITLES = {"province": "Tỉnh, thành phố", "year": "Năm", "topic": "Chủ đề"}
@@ -157,12 +154,12 @@ class ArchiveSearch:
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search and build the page of results the request asks for."""
         parsed = parse_query(request.q)
-        compiled = compile_query(parsed)
-        with self.handle.current() as (searcher, tables):
-            if compiled is None:
+        with self.handle.current() as state:
+            searcher, tables, engine = state.searcher, state.tables, state.engine
+            if parsed.root is None:
                 matched = tables.live.copy()
             else:
-                matched = _mask(tables, searcher.docs_for_query(compiled.match))
+                matched = engine.match(parsed.root) & tables.live
             filters = {
                 name: tables.fields[name].mask(tables.doc_count, list(values))
                 for name, values in request.filters().items()
@@ -174,10 +171,11 @@ class ArchiveSearch:
             total = int(allowed.sum())
             pages = max(1, math.ceil(total / self.page_size))
             page = min(max(1, request.page), pages)
-            if compiled is None or request.sort == "newest":
+            if parsed.root is None or request.sort == "newest":
                 docnums = self._newest(tables, allowed, page)
             else:
-                docnums = self._by_relevance(searcher, compiled.scored, allowed, matched, page)
+                ranked = engine.rank(parsed, np.flatnonzero(allowed), page * self.page_size)
+                docnums = ranked[(page - 1) * self.page_size :]
             spec = highlight_spec(parsed)
             hits = [self._hit(searcher, docnum, spec) for docnum in docnums]
             facets = _facets(searcher, tables, request, matched, filters)
@@ -187,20 +185,6 @@ class ArchiveSearch:
         ordered = tables.newest_first(allowed)
         start = (page - 1) * self.page_size
         return ordered[start : start + self.page_size].tolist()
-
-    def _by_relevance(
-        self,
-        searcher: Searcher,
-        query: wq.Query,
-        allowed: np.ndarray,
-        matched: np.ndarray,
-        page: int,
-    ) -> list[int]:
-        filtered = not np.array_equal(allowed, matched)
-        docset = set(np.flatnonzero(allowed).tolist()) if filtered else None
-        results = searcher.search(query, limit=page * self.page_size, filter=docset)
-        start = (page - 1) * self.page_size
-        return [hit.docnum for hit in results[start : start + self.page_size]]
 
     def _hit(self, searcher: Searcher, docnum: int, spec: Highlight) -> Hit:
         stored = searcher.stored_fields(docnum)
@@ -221,8 +205,8 @@ class ArchiveSearch:
     def article(self, article_id: str, q: str = "") -> ArticlePage | None:
         """One article in full with the query's matches marked, or None for an unknown id."""
         spec = highlight_spec(parse_query(q)) if q else Highlight()
-        with self.handle.current() as (searcher, _tables):
-            stored = searcher.document(id=article_id)
+        with self.handle.current() as state:
+            stored = state.searcher.document(id=article_id)
         if stored is None:
             return None
         meta = stored.get("meta") or {}
@@ -242,13 +226,6 @@ class ArchiveSearch:
             kicker=meta.get("kicker"),
             cited=list(meta.get("cited") or []),
         )
-
-
-def _mask(tables: FacetTables, docnums: Iterable[int]) -> np.ndarray:
-    mask = np.zeros(tables.doc_count, dtype=bool)
-    ids = np.fromiter(docnums, dtype=np.int64)
-    mask[ids] = True
-    return mask & tables.live
 
 
 def _facets(

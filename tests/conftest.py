@@ -39,7 +39,9 @@ def index_dir(tmp_path_factory, fixture_archive) -> Path:
 @pytest.fixture(scope="session")
 def app(index_dir):
     """The Flask app searching the fixture index."""
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    yield app
+    app.extensions["archive_search"].handle.close()
 
 
 @pytest.fixture
