@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from indexer.sources import Failure, RecordTask
@@ -29,6 +30,17 @@ log = logging.getLogger(__name__)
 
 CHUNK = 16  # records per message to a worker
 WORKER_LIMIT_MB = 256  # Whoosh's in-memory posting pool per worker
+
+
+class SegmentCodec(W3Codec):
+    """Whoosh's codec without per-posting length statistics.
+
+    Whoosh keeps the shortest and longest document of each posting block for its block-max
+    scoring shortcuts; this engine scores with numpy and never uses them, and looking up the
+    length of every posting's document is 15% of writing a segment.
+    """
+
+    length_stats = False
 
 
 class WorkerError(Exception):
@@ -53,7 +65,9 @@ def _worker(
     try:
         ix = index.open_dir(index_dir)
         # No lock (the parent holds it) and no compound file (saves copying the segment).
-        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False)
+        writer = SegmentWriter(
+            ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()
+        )
         added = False
         while (chunk := tasks.get()) is not None:
             done = ChunkDone()

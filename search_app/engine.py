@@ -11,7 +11,6 @@ puts a remembered headline or a remembered sentence first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -107,6 +106,19 @@ class Engine:
                 combined |= mask
         return combined
 
+    def match_most(self, terms: list[Term]) -> np.ndarray:
+        """Documents holding most of the syllables: half of a short query, a fifth of a long
+        one (a pasted paragraph); the fallback when no document holds them all."""
+        distinct = list(dict.fromkeys(t.folded for t in terms))
+        if len(distinct) < 2:
+            return np.zeros(len(self.live), dtype=bool)
+        share = 0.5 if len(distinct) <= 10 else 0.2
+        needed = max(1, round(share * len(distinct)))
+        counts = np.zeros(len(self.live), dtype=np.int16)
+        for term in distinct:
+            counts[self.postings.get("text", term).docs] += 1
+        return counts >= needed
+
     def _scores(self, parsed: ParsedQuery) -> np.ndarray:
         scores = np.zeros(len(self.live), dtype=np.float32)
 
@@ -128,17 +140,16 @@ class Engine:
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
         return scores
 
-    def _boost(self, docnum: int, sequence: np.ndarray) -> float:
+    def _boost(self, docnum: int, sequence: np.ndarray, pairs: np.ndarray) -> float:
+        """How much of the query the article holds word for word, as a score factor."""
         forward = self.forward(docnum)
-        starts = forward.starts(sequence)
-        if len(starts):
-            return TITLE_PHRASE_BOOST if starts[0] < forward.title_end else TEXT_PHRASE_BOOST
-        codes = forward.codes
-        pairs = 0
-        for first, second in pairwise(sequence):
-            at = np.flatnonzero(codes[:-1] == first)
-            pairs += bool(len(at) and (codes[at + 1] == second).any())
-        return PAIR_BOOST * pairs / (len(sequence) - 1)
+        codes = forward.codes.astype(np.uint64)
+        found = np.isin(pairs, (codes[:-1] << np.uint64(32)) | codes[1:])
+        if found.all():
+            starts = forward.starts(sequence)
+            if len(starts):
+                return TITLE_PHRASE_BOOST if starts[0] < forward.title_end else TEXT_PHRASE_BOOST
+        return PAIR_BOOST * float(found.mean())
 
     def rank(self, parsed: ParsedQuery, candidates: np.ndarray, limit: int) -> list[int]:
         """The ``limit`` best of the candidate document numbers, best first."""
@@ -153,8 +164,10 @@ class Engine:
         terms = parsed.positive_terms()
         if parsed.is_plain and len(terms) > 1:
             sequence = codes_of(terms)
+            wide = sequence.astype(np.uint64)
+            pairs = (wide[:-1] << np.uint64(32)) | wide[1:]
             window = [
-                (score * (1.0 + self._boost(docnum, sequence)), docnum)
+                (score * (1.0 + self._boost(docnum, sequence, pairs)), docnum)
                 for score, docnum in ranked[:RERANK]
             ]
             window.sort(key=lambda pair: (-pair[0], pair[1]))

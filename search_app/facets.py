@@ -93,8 +93,12 @@ class FacetTables:
         fields = {name: _load_field(searcher, name) for name in FACET_FIELDS}
         return cls(doc_count, live, date_key, fields)
 
+    def __post_init__(self) -> None:
+        # Every document, newest first (then the most recently added first): sorting a
+        # result set is then a filter of this order.
+        docs = np.arange(self.doc_count)
+        self._newest = docs[np.lexsort((-docs, -self.date_key))]
+
     def newest_first(self, mask: np.ndarray) -> np.ndarray:
         """Document numbers in ``mask``, newest first (unknown dates last)."""
-        docs = np.flatnonzero(mask)
-        order = np.lexsort((-docs, -self.date_key[docs]))
-        return docs[order]
+        return self._newest[mask[self._newest]]

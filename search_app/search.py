@@ -18,6 +18,7 @@ from search_app.query import DocNumber, Node, Not, ParsedQuery, Phrase, Term, pa
 from search_app.snippets import Highlight, highlight, snippet
 
 SORTS = ("relevance", "newest")
+RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
 FACET_TITLES = {"province": "Tỉnh, thành phố", "year": "Năm", "topic": "Chủ đề"}
 
 
@@ -156,10 +157,15 @@ class ArchiveSearch:
         parsed = parse_query(request.q)
         with self.handle.current() as state:
             searcher, tables, engine = state.searcher, state.tables, state.engine
+            notices = list(parsed.notices)
             if parsed.root is None:
                 matched = tables.live.copy()
             else:
                 matched = engine.match(parsed.root) & tables.live
+                if not matched.any() and parsed.is_plain:
+                    matched = engine.match_most(parsed.positive_terms()) & tables.live
+                    if matched.any():
+                        notices.append(RELAXED_NOTICE)
             filters = {
                 name: tables.fields[name].mask(tables.doc_count, list(values))
                 for name, values in request.filters().items()
@@ -179,7 +185,7 @@ class ArchiveSearch:
             spec = highlight_spec(parsed)
             hits = [self._hit(searcher, docnum, spec) for docnum in docnums]
             facets = _facets(searcher, tables, request, matched, filters)
-        return SearchPage(request, total, page, pages, self.page_size, hits, facets, parsed.notices)
+        return SearchPage(request, total, page, pages, self.page_size, hits, facets, notices)
 
     def _newest(self, tables: FacetTables, allowed: np.ndarray, page: int) -> list[int]:
         ordered = tables.newest_first(allowed)

@@ -181,3 +181,13 @@ def test_pagination(archive_search):
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
     last = archive_search.search(SearchRequest(q="thông tin", page=999))
     assert last.page == last.pages
+
+
+def test_no_article_with_every_word_falls_back_to_most_words(archive_search):
+    strict = archive_search.search(SearchRequest(q="diễn tập an toàn thông tin zzzkhông"))
+    assert strict.total > 0
+    assert any("nhiều từ nhất" in notice for notice in strict.notices)
+    assert strict.hits[0].id in {"fx-attt-laocai", "pages/quang-ninh-2019-dien-tap-attt.html"}
+    exact = archive_search.search(SearchRequest(q="diễn tập an toàn thông tin"))
+    assert not any("nhiều từ nhất" in notice for notice in exact.notices)
+    assert archive_search.search(SearchRequest(q="zzzkhông")).total == 0

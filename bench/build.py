@@ -1,0 +1,174 @@
+"""Benchmark the index build against its floor: underthesea's word segmentation alone.
+
+    python bench/build.py CORPUS.jsonl[.gz] [...] [--jobs N] [--index DIR] [--out FILE]
+
+1. The floor: the same underthesea calls the build makes (``segment_words`` on each article's
+   title and body) on the same text, over the same number of processes, and nothing else.
+2. The build: ``python -m indexer CORPUS --index DIR --rebuild``, the real command line, from
+   scratch, with the peak memory of its whole process tree sampled from /proc.
+3. The same command again with nothing changed.
+Prints the numbers and writes them to the "Index build" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, where bench/http.py would hide the
+# standard library's http: put the project root there instead.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+from bench.sections import machine_summary, write_section
+from indexer.extract import ExtractionError, extract_article
+from indexer.segment import segment_words
+from indexer.sources import Failure, discover, read_jsonl, read_page
+
+
+def load_texts(paths: list[Path]) -> list[str]:
+    """The title and body of every article the build would index, as it segments them."""
+    sources, _ = discover(paths)
+    texts = []
+    for source in sources:
+        items = read_jsonl(source, b"") if source.kind == "jsonl" else [read_page(source, b"")]
+        for item in items:
+            if isinstance(item, Failure):
+                continue
+            try:
+                article = extract_article(item[0])
+            except ExtractionError:
+                continue
+            texts.append(article.title + "\n" + article.body)
+    return texts
+
+
+def _segment(text: str) -> int:
+    return len(segment_words(text))
+
+
+def segmentation_floor(texts: list[str], jobs: int) -> float:
+    """Seconds to segment ``texts`` over ``jobs`` processes."""
+    segment_words("khởi động")  # load the model before forking, as the build does
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for _ in pool.imap_unordered(_segment, texts, chunksize=16):
+            pass
+    return time.perf_counter() - started
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+def run_build(args: list[str]) -> tuple[float, int, str]:
+    """Run the indexer; returns seconds, peak memory of its process tree, and its summary."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"indexer failed with status {process.returncode}")
+    return seconds, peak, output.strip().splitlines()[-1]
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes in a folder."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure and report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="+", type=Path, help="archive JSON Lines files")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--index", type=Path, default=ROOT / "bench" / ".cache" / "build-index")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--skip-floor", action="store_true", help="only time the build")
+    args = parser.parse_args(argv)
+    corpus = [p.resolve() for p in args.corpus]
+
+    print("reading the corpus ...", file=sys.stderr)
+    texts = load_texts(corpus)
+    chars = sum(map(len, texts))
+    floor = None
+    if not args.skip_floor:
+        print(
+            f"segmentation floor: {len(texts)} articles on {args.jobs} processes ...",
+            file=sys.stderr,
+        )
+        floor = segmentation_floor(texts, args.jobs)
+        print(f"floor {floor:.1f} s", file=sys.stderr)
+
+    shutil.rmtree(args.index, ignore_errors=True)
+    common = [*map(str, corpus), "--index", str(args.index), "--jobs", str(args.jobs), "--quiet"]
+    print("full build ...", file=sys.stderr)
+    build_s, peak, summary = run_build([*common, "--rebuild"])
+    print(summary, file=sys.stderr)
+    print("re-run with nothing changed ...", file=sys.stderr)
+    rerun_s, _, rerun_summary = run_build(common)
+    print(rerun_summary, file=sys.stderr)
+
+    rows = [
+        ("articles", f"{len(texts):,}"),
+        ("characters", f"{chars:,}"),
+        ("segmentation floor", f"{floor:.1f} s" if floor else "not measured"),
+        ("full build (`--rebuild`)", f"{build_s:.1f} s"),
+        ("build / floor", f"{build_s / floor:.2f}" if floor else "n/a"),
+        ("articles/s", f"{len(texts) / build_s:,.0f}"),
+        ("characters/s", f"{chars / build_s:,.0f}"),
+        ("peak memory (process tree)", f"{peak / 2**20:,.0f} MiB"),
+        ("index size", f"{folder_size(args.index) / 2**20:,.0f} MiB"),
+        ("re-run, nothing changed", f"{rerun_s:.1f} s"),
+    ]
+    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    for key, value in rows:
+        print(f"{key:30s} {value}")
+    command = "python bench/build.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    body = f"{machine_summary()}\n\nCommand: `{command}` ({args.jobs} processes)\n\n{table}\n"
+    write_section(args.out, "Index build", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Smoke test of the benchmark harness (bench/) on the fixture archive: it yields numbers.
+
+No time is asserted: only that every piece runs and produces sane values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.clusters import average_precision, ndcg
+from bench.corpus import ensure_fts, load_articles
+from bench.engines import FtsEngine, OursEngine, measure
+from bench.fts import escape_fts
+from bench.http import datasette_url
+from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
+from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
+from bench.tables import write_section
+from indexer.vietnamese import normalize_text
+
+
+@pytest.fixture(scope="module")
+def articles(fixture_archive):
+    return load_articles([fixture_archive])
+
+
+@pytest.fixture(scope="module")
+def fts_db(articles, tmp_path_factory):
+    return ensure_fts(articles, tmp_path_factory.mktemp("fts"))
+
+
+def test_harness_measures_both_engines(articles, fts_db, index_dir):
+    mix = build_mix(articles, total=24, seed=3)
+    assert {q.kind for q in mix.queries} >= {"title", "span", "browse"}
+    ours = measure(OursEngine(index_dir).run, mix.queries, "ours")
+    fts_engine = FtsEngine(fts_db)
+    fts = measure(fts_engine.run, mix.queries, "fts5")
+    fts_engine.fts.close()
+    assert len(ours) == len(fts) == len(mix.queries)
+    assert not [o.error for o in ours + fts if o.error]
+    assert all(o.seconds > 0 for o in ours + fts)
+    ranks = [reciprocal_rank(q, o) for q, o in zip(mix.queries, ours, strict=True) if q.target]
+    assert ranks and all(0 <= r <= 1 for r in ranks)
+    for section in (latency_section, mrr_section, counts_section):
+        text = section(mix, ours, fts)
+        assert text.startswith("|") and "nan" not in text
+
+
+def test_fts_finds_an_article_by_its_title(articles, fts_db):
+    article = next(a for a in articles if len(a.title.split()) >= 4)
+    engine = FtsEngine(fts_db)
+    ids, total = engine.run(Query("title", article.title))
+    engine.fts.close()
+    assert article.id in ids and total >= 1
+
+
+def test_typing_variants():
+    text = "Hòa Bình khỏe mạnh, Thủy quý"
+    assert to_old_tone(text) == "Hoà Bình khoẻ mạnh, Thuỷ quý"
+    for variant in VARIANTS:
+        assert normalize_text(typed(text, variant)) == normalize_text(typed(text, variant))
+    assert normalize_text(typed(text, "old_tone")) == text
+    assert typed(text, "folded") == "Hoa Binh khoe manh, Thuy quy"
+
+
+def test_escape_fts_quotes_every_word():
+    assert escape_fts('hòa bình "an toàn') == '"hòa" "bình" "an toàn"'
+    assert escape_fts("a b", " OR ") == '"a" OR "b"'
+    assert escape_fts("  ") == ""
+
+
+def test_metrics():
+    rels = {"a": 1, "b": 1}
+    assert ndcg(["a", "b", "c"], rels) == pytest.approx(1.0)
+    assert average_precision(["c", "a"], rels) == pytest.approx(0.25)
+    assert math.isclose(ndcg(["c"], rels), 0.0)
+
+
+def test_urls_carry_the_whole_search():
+    query = Query("browse", "", province=("bac-kan",), topic=("chuyen-doi-so",))
+    assert query.url() == "/search.json?province=bac-kan&topic=chuyen-doi-so"
+    url = datasette_url(Query("word", "của"))
+    assert url.startswith("/fts/articles.json?_search=c%E1%BB%A7a&")
+    assert "_facet_array=topics" in url and "_size=10" in url
+
+
+def test_write_section_keeps_the_others(tmp_path):
+    out = tmp_path / "benchmarks.md"
+    write_section(out, "A", "first")
+    write_section(out, "B", "second")
+    write_section(out, "A", "third")
+    text = out.read_text()
+    assert text.startswith("# Benchmarks")
+    assert "third" in text and "second" in text and "first" not in text
+    assert text.index("## A") < text.index("## B")
