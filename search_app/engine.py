@@ -10,12 +10,11 @@ puts a remembered headline or a remembered sentence first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from indexer.segment import segment_words
-from indexer.terms import FORWARD_SEPARATOR, syllable_hash
+from indexer.terms import syllable_hash
+from search_app.forward import ForwardStore
 from search_app.postings import PostingCache
 from search_app.query import And, DocNumber, Node, Not, Or, ParsedQuery, Phrase, Term
 
@@ -24,34 +23,7 @@ TITLE_WEIGHT = 1.5  # a syllable in the title, on top of its weight in the text
 EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
-RERANK = 50  # candidates re-ranked by word-for-word matches
-TITLE_PHRASE_BOOST = 1.0  # score x (1 + boost) when the title holds the whole query in order
-TEXT_PHRASE_BOOST = 0.6  # ... when the body does
-PAIR_BOOST = 0.4  # ... x (1 + boost * share of the query's adjacent pairs found adjacent)
-
-
-@dataclass(frozen=True)
-class Forward:
-    """An article's folded syllable codes, title and body apart."""
-
-    codes: np.ndarray  # uint32
-
-    @property
-    def title_end(self) -> int:
-        """Index of the separator between title and body."""
-        found = np.flatnonzero(self.codes == FORWARD_SEPARATOR)
-        return int(found[0]) if len(found) else len(self.codes)
-
-    def starts(self, sequence: np.ndarray) -> np.ndarray:
-        """Positions where ``sequence`` begins."""
-        codes = self.codes
-        size = len(sequence)
-        if size == 0 or size > len(codes):
-            return np.zeros(0, np.int64)
-        starts = np.flatnonzero(codes[: len(codes) - size + 1] == sequence[0])
-        for i in range(1, size):
-            starts = starts[codes[starts + i] == sequence[i]]
-        return starts
+PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
 
 
 def codes_of(terms: tuple[Term, ...] | list[Term]) -> np.ndarray:
@@ -62,15 +34,10 @@ def codes_of(terms: tuple[Term, ...] | list[Term]) -> np.ndarray:
 class Engine:
     """Matching and ranking for one searcher's index."""
 
-    def __init__(self, postings: PostingCache, live: np.ndarray, forward_column) -> None:
+    def __init__(self, postings: PostingCache, live: np.ndarray, forward: ForwardStore) -> None:
         self.postings = postings
         self.live = live
-        self._forward_column = forward_column
-
-    def forward(self, docnum: int) -> Forward:
-        """The syllable codes of one article."""
-        data = self._forward_column[docnum] or b""
-        return Forward(np.frombuffer(data, dtype=np.uint32))
+        self.forward = forward
 
     def _mask(self, field: str, term: str) -> np.ndarray:
         mask = np.zeros(len(self.live), dtype=bool)
@@ -81,11 +48,10 @@ class Engine:
         mask = self.live.copy()
         for term in terms:
             mask &= self._mask("text", term.folded)
-        sequence = codes_of(terms)
-        for docnum in np.flatnonzero(mask):
-            if not len(self.forward(int(docnum)).starts(sequence)):
-                mask[docnum] = False
-        return mask
+        holding, _ = self.forward.holding(codes_of(terms))
+        phrase = np.zeros(len(self.live), dtype=bool)
+        phrase[holding] = True
+        return mask & phrase
 
     def match(self, node: Node) -> np.ndarray:
         """Boolean mask of the live documents that match a query node."""
@@ -140,39 +106,28 @@ class Engine:
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
         return scores
 
-    def _boost(self, docnum: int, sequence: np.ndarray, pairs: np.ndarray) -> float:
-        """How much of the query the article holds word for word, as a score factor."""
-        forward = self.forward(docnum)
-        codes = forward.codes.astype(np.uint64)
-        found = np.isin(pairs, (codes[:-1] << np.uint64(32)) | codes[1:])
-        if found.all():
-            starts = forward.starts(sequence)
-            if len(starts):
-                return TITLE_PHRASE_BOOST if starts[0] < forward.title_end else TEXT_PHRASE_BOOST
-        return PAIR_BOOST * float(found.mean())
-
     def rank(self, parsed: ParsedQuery, candidates: np.ndarray, limit: int) -> list[int]:
         """The ``limit`` best of the candidate document numbers, best first."""
         if not len(candidates) or limit <= 0:
             return []
-        scores = self._scores(parsed)[candidates]
-        keep = min(len(candidates), max(limit, RERANK))
-        top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(candidates) else None
-        order = np.arange(len(candidates)) if top is None else top
-        order = order[np.lexsort((candidates[order], -scores[order]))]
-        ranked = [(float(scores[i]), int(candidates[i])) for i in order]
+        scores = self._scores(parsed)[candidates].astype(np.float64)
         terms = parsed.positive_terms()
         if parsed.is_plain and len(terms) > 1:
+            # Raised by the share of the query's syllable pairs held side by side; and all
+            # candidates holding the whole query word for word come first (in the title, then
+            # in the body), which is what puts a remembered headline or sentence first.
             sequence = codes_of(terms)
-            wide = sequence.astype(np.uint64)
-            pairs = (wide[:-1] << np.uint64(32)) | wide[1:]
-            window = [
-                (score * (1.0 + self._boost(docnum, sequence, pairs)), docnum)
-                for score, docnum in ranked[:RERANK]
-            ]
-            window.sort(key=lambda pair: (-pair[0], pair[1]))
-            ranked[:RERANK] = window
-        return [docnum for _, docnum in ranked[:limit]]
+            shares = self.forward.pair_shares(sequence, len(self.live))[candidates]
+            scores *= 1.0 + PAIR_BOOST * shares
+            anywhere, in_title = self.forward.holding(sequence)
+            level = np.zeros(len(self.live), dtype=np.float64)
+            level[anywhere] = 1.0
+            level[in_title] = 2.0
+            scores += level[candidates] * (scores.max() + 1.0)
+        if limit < len(candidates):
+            top = np.argpartition(-scores, limit - 1)[:limit]
+            candidates, scores = candidates[top], scores[top]
+        return candidates[np.lexsort((candidates, -scores))].tolist()
 
 
 def _document_numbers(node: Node | None) -> list[DocNumber]:

@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 
 from search_app.engine import SCORED_FIELDS, Engine
 from search_app.facets import FacetTables
+from search_app.forward import ForwardStore
 from search_app.postings import PostingCache
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ class IndexState:
         tables = FacetTables.load(searcher)
         reader = searcher.reader()
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
-        forward = reader.column_reader("forward") if reader.has_column("forward") else {}
+        column = reader.column_reader("forward") if reader.has_column("forward") else {}
+        forward = ForwardStore.load(column, tables.doc_count)
         return cls(searcher, tables, Engine(postings, tables.live, forward))
 
 

@@ -30,13 +30,13 @@ def fts_db(articles, tmp_path_factory):
     return ensure_fts(articles, tmp_path_factory.mktemp("fts"))
 
 
-def test_harness_measures_both_engines(articles, fts_db, index_dir):
+def test_harness_measures_both_engines(articles, fts_db, archive_search):
     mix = build_mix(articles, total=24, seed=3)
     assert {q.kind for q in mix.queries} >= {"title", "span", "browse"}
-    ours = measure(OursEngine(index_dir).run, mix.queries, "ours")
+    ours = measure(OursEngine(archive_search).run, mix.queries, "ours")
     fts_engine = FtsEngine(fts_db)
     fts = measure(fts_engine.run, mix.queries, "fts5")
-    fts_engine.fts.close()
+    fts_engine.close()
     assert len(ours) == len(fts) == len(mix.queries)
     assert not [o.error for o in ours + fts if o.error]
     assert all(o.seconds > 0 for o in ours + fts)
@@ -51,7 +51,7 @@ def test_fts_finds_an_article_by_its_title(articles, fts_db):
     article = next(a for a in articles if len(a.title.split()) >= 4)
     engine = FtsEngine(fts_db)
     ids, total = engine.run(Query("title", article.title))
-    engine.fts.close()
+    engine.close()
     assert article.id in ids and total >= 1
 
 
