@@ -17,6 +17,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "PAGE_SIZE": 10,  # results per page
     "FACET_SIZE": 10,  # facet values shown before "Xem thêm"
     "REFRESH_SECONDS": 1.0,  # how often a request checks for a newer index commit
+    "WARM_UP": True,  # open the index and load the word segmenter before the first request
 }
 
 
@@ -29,7 +30,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     handle = IndexHandle(Path(app.config["INDEX_DIR"]), float(app.config["REFRESH_SECONDS"]))
-    app.extensions["archive_search"] = ArchiveSearch(handle, int(app.config["PAGE_SIZE"]))
+    archive_search = ArchiveSearch(handle, int(app.config["PAGE_SIZE"]))
+    app.extensions["archive_search"] = archive_search
+    if app.config["WARM_UP"]:
+        archive_search.warm_up()
 
     from search_app import views
 

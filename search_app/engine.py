@@ -85,12 +85,22 @@ class Engine:
             counts[self.postings.get("text", term).docs] += 1
         return counts >= needed
 
-    def _scores(self, parsed: ParsedQuery) -> np.ndarray:
-        scores = np.zeros(len(self.live), dtype=np.float32)
+    def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
+        """BM25 scores of the candidates (in their order)."""
+        scores = np.zeros(len(candidates), dtype=np.float32)
+        dense = np.zeros(len(self.live), dtype=np.float32) if len(candidates) > 2000 else None
 
         def add(field: str, term: str, weight: float) -> None:
             postings = self.postings.get(field, term)
-            scores[postings.docs] += weight * postings.weights
+            if dense is not None:  # many candidates: add into an array over all documents
+                dense[postings.docs] += weight * postings.weights
+                return
+            # Few candidates: look each one up in the posting list.
+            at = np.searchsorted(postings.docs, candidates)
+            inside = at < len(postings.docs)
+            found = np.zeros(len(candidates), dtype=bool)
+            found[inside] = postings.docs[at[inside]] == candidates[inside]
+            scores[found] += weight * postings.weights[at[found]]
 
         terms = parsed.positive_terms()
         for term in dict.fromkeys(terms):
@@ -104,13 +114,13 @@ class Engine:
                     add("words", word, WORD_WEIGHT)
         for number in _document_numbers(parsed.root):
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
-        return scores
+        return dense[candidates] if dense is not None else scores
 
     def rank(self, parsed: ParsedQuery, candidates: np.ndarray, limit: int) -> list[int]:
         """The ``limit`` best of the candidate document numbers, best first."""
         if not len(candidates) or limit <= 0:
             return []
-        scores = self._scores(parsed)[candidates].astype(np.float64)
+        scores = self._scores(parsed, candidates).astype(np.float64)
         terms = parsed.positive_terms()
         if parsed.is_plain and len(terms) > 1:
             # Raised by the share of the query's syllable pairs held side by side; and all

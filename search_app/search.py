@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.segment import segment_words
 from search_app.facets import FACET_FIELDS, FacetTables
-from search_app.index_handle import IndexHandle
+from search_app.index_handle import IndexHandle, IndexUnavailable
 from search_app.labels import facet_label
 from search_app.query import DocNumber, Node, Not, ParsedQuery, Phrase, Term, parse_query
 from search_app.snippets import Highlight, highlight, snippet
@@ -151,6 +152,16 @@ class ArchiveSearch:
     def __init__(self, handle: IndexHandle, page_size: int = 10) -> None:
         self.handle = handle
         self.page_size = page_size
+
+    def warm_up(self) -> None:
+        """Open the index (if there is one) and load the word segmenter now, so that the
+        first request does not pay for them."""
+        segment_words("khởi động")
+        try:
+            with self.handle.current():
+                pass
+        except IndexUnavailable:
+            pass
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search and build the page of results the request asks for."""
