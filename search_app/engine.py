@@ -48,10 +48,7 @@ class Engine:
         mask = self.live.copy()
         for term in terms:
             mask &= self._mask("text", term.folded)
-        holding, _ = self.forward.holding(codes_of(terms))
-        phrase = np.zeros(len(self.live), dtype=bool)
-        phrase[holding] = True
-        return mask & phrase
+        return mask & self.forward.holding(codes_of(terms), len(self.live))
 
     def match(self, node: Node) -> np.ndarray:
         """Boolean mask of the live documents that match a query node."""
@@ -126,14 +123,10 @@ class Engine:
             # Raised by the share of the query's syllable pairs held side by side; and all
             # candidates holding the whole query word for word come first (in the title, then
             # in the body), which is what puts a remembered headline or sentence first.
-            sequence = codes_of(terms)
-            shares = self.forward.pair_shares(sequence, len(self.live))[candidates]
-            scores *= 1.0 + PAIR_BOOST * shares
-            anywhere, in_title = self.forward.holding(sequence)
-            level = np.zeros(len(self.live), dtype=np.float64)
-            level[anywhere] = 1.0
-            level[in_title] = 2.0
-            scores += level[candidates] * (scores.max() + 1.0)
+            found = self.forward.word_for_word(codes_of(terms), len(self.live))
+            scores *= 1.0 + PAIR_BOOST * found.pair_shares[candidates]
+            level = found.whole[candidates] + found.in_title[candidates].astype(np.float64)
+            scores += level * (scores.max() + 1.0)
         if limit < len(candidates):
             top = np.argpartition(-scores, limit - 1)[:limit]
             candidates, scores = candidates[top], scores[top]

@@ -10,11 +10,23 @@ query can be checked for the query word for word.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from indexer.terms import FORWARD_SEPARATOR
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class WordForWord:
+    """Per article: share of the query's syllable pairs held side by side; whether it holds
+    the whole query in order; whether it does so in its title."""
+
+    pair_shares: np.ndarray
+    whole: np.ndarray
+    in_title: np.ndarray
 
 
 class ForwardStore:
@@ -74,17 +86,27 @@ class ForwardStore:
                 starts = starts[self.codes[starts + i] == code]
         return starts
 
-    def holding(self, sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Articles holding ``sequence`` word for word, and those holding it in their title."""
-        starts = self.sequence_starts(sequence)
-        owners = self.owners(starts)
-        return np.unique(owners), np.unique(owners[starts < self.title_ends[owners]])
+    def _mark(self, positions: np.ndarray, doc_count: int) -> np.ndarray:
+        marked = np.zeros(doc_count, dtype=bool)
+        marked[self.owners(positions)] = True
+        return marked
 
-    def pair_shares(self, sequence: np.ndarray, doc_count: int) -> np.ndarray:
-        """Per article, the share of the sequence's adjacent pairs it holds side by side."""
+    def holding(self, sequence: np.ndarray, doc_count: int) -> np.ndarray:
+        """Which articles hold ``sequence`` word for word."""
+        return self._mark(self.sequence_starts(sequence), doc_count)
+
+    def word_for_word(self, sequence: np.ndarray, doc_count: int) -> WordForWord:
+        """How much of a query of two or more syllables each article holds word for word."""
+        pairs = [self.sequence_starts(sequence[i : i + 2]) for i in range(len(sequence) - 1)]
         shares = np.zeros(doc_count, dtype=np.float32)
-        pairs = len(sequence) - 1
-        for i in range(pairs):
-            docs = np.unique(self.owners(self.sequence_starts(sequence[i : i + 2])))
-            shares[docs] += 1.0 / pairs
-        return shares
+        for starts in pairs:
+            shares += self._mark(starts, doc_count)
+        shares /= max(1, len(pairs))
+        # The whole sequence starts where every pair starts at its own offset.
+        whole = pairs[0] if pairs else _EMPTY
+        for offset, starts in enumerate(pairs[1:], start=1):
+            whole = np.intersect1d(whole, starts - offset, assume_unique=True)
+        owners = self.owners(whole)
+        in_title = np.zeros(doc_count, dtype=bool)
+        in_title[owners[whole < self.title_ends[owners]]] = True
+        return WordForWord(shares, self._mark(whole, doc_count), in_title)
