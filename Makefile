@@ -23,6 +23,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+## Benchmarks on the shared corpus (takes about an hour); results go to docs/benchmarks.md
+CORPUS ?= ../shared/corpus
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python bench/build.py $(CORPUS)/vntc_train.jsonl.gz
+	$(BIN)/python bench/queries.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz archive
+	$(BIN)/python bench/http.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz archive
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

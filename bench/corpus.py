@@ -141,9 +141,14 @@ def load_articles(paths: list[Path]) -> list[BenchArticle]:
 
 
 def corpus_key(paths: list[Path]) -> str:
-    """A short hash of the input files' paths, sizes and modification times."""
+    """A short hash of the input files' paths, sizes and modification times, and the format.
+
+    The index format is part of the key because the incremental build skips an input whose
+    size and modification time are unchanged without looking at the format it was indexed in.
+    """
     sources, _failures = discover(paths)
     hasher = hashlib.blake2b(digest_size=8)
+    hasher.update(f"index format {INDEX_FORMAT}\n".encode())
     for source in sorted(sources, key=lambda s: s.key):
         hasher.update(f"{source.key}\0{source.stamp}\n".encode())
     return hasher.hexdigest()
@@ -159,11 +164,13 @@ def cache_folder(paths: list[Path], cache_root: Path = DEFAULT_CACHE) -> Path:
     return folder
 
 
-def ensure_index(paths: list[Path], folder: Path, jobs: int | None = None) -> Path:
+def ensure_index(
+    paths: list[Path], folder: Path, jobs: int | None = None, rebuild: bool = False
+) -> Path:
     """Our Whoosh index of the inputs in ``folder/index``, built or brought up to date."""
     index_dir = folder / "index"
-    log.info("whoosh index %s: building / checking ...", index_dir)
-    report = build_index(paths, index_dir, jobs=jobs or os.cpu_count() or 1)
+    log.info("whoosh index %s: %s ...", index_dir, "rebuilding" if rebuild else "updating")
+    report = build_index(paths, index_dir, rebuild=rebuild, jobs=jobs or os.cpu_count() or 1)
     log.info("whoosh index: %s", report.summary())
     for failure in report.failures[:10]:
         log.warning("index: %s: %s", failure.location, failure.reason)

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.fts import FtsSearch
 from bench.mix import Query
 from search_app import create_app
-from search_app.search import SearchRequest
+from search_app.search import ArchiveSearch, SearchRequest
 
 log = logging.getLogger("bench")
 
@@ -31,9 +31,18 @@ class OursEngine:
 
     name = "ours"
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, svc: ArchiveSearch) -> None:
+        self.svc = svc
+
+    @classmethod
+    def open(cls, index_dir: Path) -> OursEngine:
+        """The search service of an app made for one index folder."""
         app = create_app({"INDEX_DIR": str(index_dir)})
-        self.svc = app.extensions["archive_search"]
+        return cls(app.extensions["archive_search"])
+
+    def close(self) -> None:
+        """Close the service's searcher."""
+        self.svc.handle.close()
 
     def run(self, query: Query) -> tuple[list[str], int]:
         """Search one query; the ids of the first page and the total."""
@@ -47,17 +56,22 @@ class OursEngine:
 class FtsEngine:
     """The FTS5 baseline doing the same work: top 10 by bm25 with snippets + 3 facet counts."""
 
-    def __init__(self, db_path: Path, operator: str = " ", facets: bool = True) -> None:
+    def __init__(self, db_path: Path, operator: str = " ", rank_only: bool = False) -> None:
         self.fts = FtsSearch(db_path)
         self.operator = operator
-        self.facets = facets
+        self.rank_only = rank_only  # only the top 10 ids: no snippets, total or facets
         self.name = "fts5" if operator == " " else "fts5-or"
+
+    def close(self) -> None:
+        """Close the database."""
+        self.fts.close()
 
     def run(self, query: Query) -> tuple[list[str], int]:
         """Search one query; the ids of the first page and the total."""
-        page = self.fts.search(
-            query.q, query.province, query.year, query.topic, self.operator, self.facets
-        )
+        if self.rank_only:
+            ids = self.fts.ranked_ids(query.q, self.operator)
+            return ids, len(ids)
+        page = self.fts.search(query.q, query.province, query.year, query.topic, self.operator)
         return [hit.id for hit in page.hits], page.total
 
 

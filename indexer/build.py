@@ -100,6 +100,11 @@ def read_manifests(ix: index.Index) -> dict[str, Manifest]:
     return manifests
 
 
+def _stamp(source: SourceFile) -> str:
+    """A source's stamp as the index records it: a new INDEX_FORMAT makes every stamp stale."""
+    return f"{INDEX_FORMAT}:{source.stamp}"
+
+
 def _claim(plan: _Plan, record_id: str, source: SourceFile, location: str) -> bool:
     owner = plan.seen.get(record_id)
     if owner is not None:
@@ -134,7 +139,7 @@ def _plan_source(plan: _Plan, source: SourceFile, known: dict[str, Manifest]) ->
         if old is not None and old.digest == record_digest and old.source == source.key:
             plan.unchanged += 1
         else:
-            plan.tasks.append(RecordTask(record, source.key, source.stamp, record_digest))
+            plan.tasks.append(RecordTask(record, source.key, _stamp(source), record_digest))
 
 
 def plan_build(sources: list[SourceFile], known: dict[str, Manifest]) -> _Plan:
@@ -145,7 +150,7 @@ def plan_build(sources: list[SourceFile], known: dict[str, Manifest]) -> _Plan:
         ids_by_source.setdefault(manifest.source, []).append(manifest.id)
     for source in sources:
         old_ids = ids_by_source.get(source.key, [])
-        if old_ids and all(known[i].stamp == source.stamp for i in old_ids):
+        if old_ids and all(known[i].stamp == _stamp(source) for i in old_ids):
             plan.unchanged += len(old_ids)
             for record_id in old_ids:
                 plan.seen.setdefault(record_id, source.key)

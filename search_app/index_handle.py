@@ -19,6 +19,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.searching import Searcher
 
+from indexer.schema import build_schema
 from search_app.engine import SCORED_FIELDS, Engine
 from search_app.facets import FacetTables
 from search_app.forward import ForwardStore
@@ -66,12 +67,18 @@ class IndexHandle:
                 f"no index in {self.index_dir}: build one with `python -m indexer`"
             )
         try:
-            searcher = index.open_dir(str(self.index_dir)).searcher()
+            ix = index.open_dir(str(self.index_dir))
         except (OSError, index.IndexError, EOFError, ValueError) as error:
             raise IndexUnavailable(
                 f"the index in {self.index_dir} cannot be opened: {error}"
             ) from error
-        self._install(searcher)
+        missing = set(build_schema().names()) - set(ix.schema.names())
+        if missing:
+            raise IndexUnavailable(
+                f"the index in {self.index_dir} was built by an older version (it has no "
+                f"{', '.join(sorted(missing))}): rebuild it with `python -m indexer --rebuild`"
+            )
+        self._install(ix.searcher())
 
     def _install(self, searcher: Searcher) -> None:
         state = IndexState.load(searcher)

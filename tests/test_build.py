@@ -191,3 +191,14 @@ def test_progress_bar_on_a_terminal_only(archive, tmp_path):
     assert re.search(r"\d+%\|.*\| \d+/9 ", on_terminal), on_terminal
     piped = run_indexer(str(archive), "--index", str(tmp_path / "ix2"))
     assert piped.returncode == 0 and "%|" not in piped.stderr + piped.stdout
+
+
+def test_a_new_index_format_reindexes_unchanged_files(archive, tmp_path, monkeypatch):
+    build_index([archive], tmp_path / "ix", jobs=1)
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "INDEX_FORMAT", "test-next")
+    monkeypatch.setattr(indexer.build, "_SALT", b"test-next")
+    report = build_index([archive], tmp_path / "ix", jobs=1)
+    assert (report.indexed, report.unchanged) == (9, 0)
+    assert len(titles(tmp_path / "ix")) == 9

@@ -104,3 +104,14 @@ def test_without_an_index_the_app_says_so(tmp_path):
     assert response.status_code == 503
     assert "python -m indexer" in response.get_data(as_text=True)
     assert client.get("/search.json").status_code == 503
+
+
+def test_an_index_of_an_older_format_is_reported_not_searched(tmp_path):
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+
+    index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
+    client = create_app({"INDEX_DIR": str(tmp_path)}).test_client()
+    response = client.get("/search.json?q=x")
+    assert response.status_code == 503
+    assert "--rebuild" in response.get_json()["error"]
