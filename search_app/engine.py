@@ -23,6 +23,8 @@ TITLE_WEIGHT = 1.5  # a syllable in the title, on top of its weight in the text
 EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
+LONG_QUERY = 12  # syllables: longer queries are pasted text, ranked on their rarest words
+KEEP_TERMS = 32  # syllables of a long query that count
 PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
 
 
@@ -69,17 +71,27 @@ class Engine:
                 combined |= mask
         return combined
 
+    def informative(self, terms: list[Term]) -> list[Term]:
+        """A long query's rarest distinct syllables (at most KEEP_TERMS): the common ones add
+        next to nothing to BM25 and cost as much as the rest together."""
+        distinct = list({t.folded: t for t in terms}.values())
+        if len(distinct) <= KEEP_TERMS:
+            return distinct
+        frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in distinct}
+        rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:KEEP_TERMS]
+        return [t for t in distinct if t in rarest]
+
     def match_most(self, terms: list[Term]) -> np.ndarray:
-        """Documents holding most of the syllables: half of a short query, a fifth of a long
+        """Documents holding most of the syllables: half of a short query, a quarter of a long
         one (a pasted paragraph); the fallback when no document holds them all."""
-        distinct = list(dict.fromkeys(t.folded for t in terms))
-        if len(distinct) < 2:
+        kept = self.informative(terms)
+        if len(kept) < 2:
             return np.zeros(len(self.live), dtype=bool)
-        share = 0.5 if len(distinct) <= 10 else 0.2
-        needed = max(1, round(share * len(distinct)))
+        share = 0.5 if len(kept) <= LONG_QUERY else 0.25
+        needed = max(1, round(share * len(kept)))
         counts = np.zeros(len(self.live), dtype=np.int16)
-        for term in distinct:
-            counts[self.postings.get("text", term).docs] += 1
+        for term in kept:
+            counts[self.postings.get("text", term.folded).docs] += 1
         return counts >= needed
 
     def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
@@ -100,12 +112,12 @@ class Engine:
             scores[found] += weight * postings.weights[at[found]]
 
         terms = parsed.positive_terms()
-        for term in dict.fromkeys(terms):
+        for term in self.informative(terms):
             add("text", term.folded, 1.0)
             add("title", term.folded, TITLE_WEIGHT)
             if term.accented:
                 add("exact", term.text, EXACT_WEIGHT)
-        if len(terms) > 1 and any(t.accented for t in terms):
+        if 1 < len(terms) <= LONG_QUERY and any(t.accented for t in terms):
             for word in dict.fromkeys(segment_words(" ".join(t.text for t in terms))):
                 if "_" in word:
                     add("words", word, WORD_WEIGHT)
@@ -119,7 +131,7 @@ class Engine:
             return []
         scores = self._scores(parsed, candidates).astype(np.float64)
         terms = parsed.positive_terms()
-        if parsed.is_plain and len(terms) > 1:
+        if parsed.is_plain and 1 < len(terms) <= LONG_QUERY:
             # Raised by the share of the query's syllable pairs held side by side; and all
             # candidates holding the whole query word for word come first (in the title, then
             # in the body), which is what puts a remembered headline or sentence first.

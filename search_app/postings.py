@@ -133,6 +133,10 @@ class PostingCache:
         norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[field][docs] / self._average[field])
         return (idf * tf * (BM25_K1 + 1) / (tf + norm)).astype(np.float32)
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents hold a term (deleted ones included), without reading postings."""
+        return self._reader.doc_frequency(field, term)
+
     def get(self, field: str, term: str) -> Postings:
         """The postings of a term, read from the index the first time."""
         key = (field, term)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from indexer.docnumbers import DocumentNumber, find_query_document_numbers
 from indexer.vietnamese import fold, has_diacritics, normalize_text, syllables
 
-MAX_QUERY_CHARS = 500
-MAX_CLAUSES = 64
+MAX_QUERY_CHARS = 2000  # a pasted paragraph: find the articles like it
+MAX_CLAUSES = 256
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
     best_score, best = (0, 0), matches[0][0]
     left = 0
     for right in range(len(matches)):
-        while matches[right][1] - matches[left][0] > width:
+        while left < right and matches[right][1] - matches[left][0] > width:
             left += 1
         window = matches[left : right + 1]
         score = (len({unit for _, _, unit in window}), len(window))

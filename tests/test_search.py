@@ -191,3 +191,13 @@ def test_no_article_with_every_word_falls_back_to_most_words(archive_search):
     exact = archive_search.search(SearchRequest(q="diễn tập an toàn thông tin"))
     assert not any("nhiều từ nhất" in notice for notice in exact.notices)
     assert archive_search.search(SearchRequest(q="zzzkhông")).total == 0
+
+
+def test_a_pasted_paragraph_finds_the_article_it_comes_from(archive_search):
+    paragraph = (
+        "Người dân cần cảnh giác với tin nhắn giả mạo ngân hàng và đường dẫn lạ. Không cung "
+        "cấp mã OTP cho bất kỳ ai; khi nghi ngờ lừa đảo hãy báo cho cơ quan công an. Thêm "
+        "vài câu không có trong bài nào: mùa xuân năm nay hoa đào nở muộn ở vùng cao."
+    )
+    page = archive_search.search(SearchRequest(q=paragraph))
+    assert page.hits[0].id == "fx-script"

@@ -41,3 +41,11 @@ def test_snippet_centres_on_the_matches():
 def test_snippet_without_matches_shows_the_start():
     html = snippet(TEXT, Highlight())
     assert html.startswith("Ngày 28/3/2008") and "<mark>" not in html
+
+
+def test_a_match_longer_than_the_snippet_is_shown():
+    words = [f"từ{i}" for i in range(80)]
+    text = "Mở đầu. " + " ".join(words) + ". Kết thúc."
+    spec = Highlight(sequences=(tuple(w.replace("ừ", "u") for w in words),))
+    html = snippet(text, spec)
+    assert "<mark>từ0" in html
