@@ -27,8 +27,8 @@ import shutil
 from collections import Counter
 from urllib.parse import urlencode
 
+from bench.cli import add_common_arguments
 from bench.corpus import (
-    DEFAULT_CACHE,
     ROOT,
     cache_folder,
     ensure_fts,
@@ -38,7 +38,7 @@ from bench.corpus import (
 )
 from bench.load import LoadResult, Server, run_load, spot_check
 from bench.mix import KINDS, Mix, Query, build_mix
-from bench.tables import DEFAULT_OUT, fmt, run_header, table, write_section
+from bench.tables import fmt, run_header, table, write_section
 
 log = logging.getLogger("bench")
 SECTION = "HTTP load"
@@ -51,13 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bench/http.py",
         description=__doc__.split("\n\n")[0] + " Numbers to stdout, progress to stderr.",
     )
-    parser.add_argument(
-        "corpus",
-        nargs="+",
-        type=Path,
-        metavar="CORPUS",
-        help="archive JSON Lines files (.jsonl, .jsonl.gz) or folders to index",
-    )
+    add_common_arguments(parser)
     parser.add_argument("--seconds", type=float, default=60, help="load per server (default 60)")
     parser.add_argument(
         "--connections", type=int, default=32, help="concurrent connections (default 32)"
@@ -66,10 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--warmup-seconds", type=float, default=10, help="load before measuring (default 10)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the query mix (default 1)")
-    parser.add_argument(
-        "--queries", type=int, default=400, help="about how many queries in the mix (default 400)"
-    )
     parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
@@ -79,29 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--skip-datasette", action="store_true", help="measure our app only (no ratio)"
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help="Markdown file whose section to replace (default docs/benchmarks.md)",
-    )
-    parser.add_argument("--no-write", action="store_true", help="print only; leave --out alone")
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=DEFAULT_CACHE,
-        help="cache folder for indexes and FTS5 databases (default bench/.cache)",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=None, help="index build processes (default: all cores)"
-    )
-    parser.add_argument(
-        "--rebuild",
-        action="store_true",
-        help="index the corpus again from scratch (after changing the engine without a new "
-        "INDEX_FORMAT)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 

@@ -24,8 +24,8 @@ import logging
 from collections import Counter
 
 from bench import clusters as clusters_mod
+from bench.cli import add_common_arguments
 from bench.corpus import (
-    DEFAULT_CACHE,
     cache_folder,
     ensure_fts,
     ensure_index,
@@ -35,7 +35,6 @@ from bench.corpus import (
 from bench.engines import FtsEngine, OursEngine, Outcome, measure
 from bench.mix import KINDS, VARIANTS, Mix, Query, build_mix
 from bench.tables import (
-    DEFAULT_OUT,
     fmt,
     percentiles,
     ratio,
@@ -55,39 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bench/queries.py",
         description=__doc__.split("\n\n")[0] + " Numbers to stdout, progress to stderr.",
     )
-    parser.add_argument(
-        "corpus",
-        nargs="+",
-        type=Path,
-        metavar="CORPUS",
-        help="archive JSON Lines files (.jsonl, .jsonl.gz) or folders to index",
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the query mix (default 1)")
-    parser.add_argument(
-        "--queries", type=int, default=400, help="about how many queries in the mix (default 400)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help="Markdown file whose section to replace (default docs/benchmarks.md)",
-    )
-    parser.add_argument("--no-write", action="store_true", help="print only; leave --out alone")
+    add_common_arguments(parser)
     parser.add_argument(
         "--clusters",
         default=str(DEFAULT_CLUSTERS),
         metavar="DIR",
         help="news_clusters folder (docs.jsonl.gz, queries.jsonl, qrels.tsv); "
         "'none' to skip (default ../shared/corpus/news_clusters)",
-    )
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=DEFAULT_CACHE,
-        help="cache folder for indexes and FTS5 databases (default bench/.cache)",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=None, help="index build processes (default: all cores)"
     )
     parser.add_argument(
         "--warmup",
@@ -100,13 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the FTS5 OR reference run on news_clusters (the slowest part)",
     )
-    parser.add_argument(
-        "--rebuild",
-        action="store_true",
-        help="index the corpus again from scratch (after changing the engine without a new "
-        "INDEX_FORMAT)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 

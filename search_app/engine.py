@@ -50,7 +50,7 @@ class Engine:
         mask = self.live.copy()
         for term in terms:
             mask &= self._mask("text", term.folded)
-        return mask & self.forward.holding(codes_of(terms), len(self.live))
+        return mask & self.forward.holding(codes_of(terms), np.flatnonzero(mask), len(self.live))
 
     def match(self, node: Node) -> np.ndarray:
         """Boolean mask of the live documents that match a query node."""
@@ -135,7 +135,7 @@ class Engine:
             # Raised by the share of the query's syllable pairs held side by side; and all
             # candidates holding the whole query word for word come first (in the title, then
             # in the body), which is what puts a remembered headline or sentence first.
-            found = self.forward.word_for_word(codes_of(terms), len(self.live))
+            found = self.forward.word_for_word(codes_of(terms), candidates, len(self.live))
             scores *= 1.0 + PAIR_BOOST * found.pair_shares[candidates]
             level = found.whole[candidates] + found.in_title[candidates].astype(np.float64)
             scores += level * (scores.max() + 1.0)

@@ -70,16 +70,31 @@ class ForwardStore:
         first = self._first[at]
         return self._order[first : first + self._counts[at]]
 
+    def positions_in(self, code: int, docs: np.ndarray) -> np.ndarray:
+        """Positions of a code inside some articles (ascending document numbers)."""
+        everywhere = self.positions(code)
+        low = np.searchsorted(everywhere, self.starts[docs])
+        high = np.searchsorted(everywhere, self.ends[docs])
+        counts = high - low
+        if not counts.sum():
+            return _EMPTY
+        # Concatenate the ranges everywhere[low[i]:high[i]] without a Python loop.
+        offsets = np.repeat(low - (np.cumsum(counts) - counts), counts)
+        return everywhere[offsets + np.arange(counts.sum())]
+
     def owners(self, positions: np.ndarray) -> np.ndarray:
         """The article each position belongs to."""
         return np.searchsorted(self.starts, positions, side="right") - 1
 
-    def sequence_starts(self, sequence: np.ndarray) -> np.ndarray:
-        """Positions where ``sequence`` begins, found from its rarest syllable."""
+    def sequence_starts(self, sequence: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """Positions where ``sequence`` begins (in ``docs`` only, if given), found from the
+        occurrences of its rarest syllable."""
         if not len(sequence):
             return _EMPTY
         pivot = min(range(len(sequence)), key=lambda i: self.count(int(sequence[i])))
-        starts = self.positions(int(sequence[pivot])).astype(np.int64) - pivot
+        code = int(sequence[pivot])
+        found = self.positions(code) if docs is None else self.positions_in(code, docs)
+        starts = found.astype(np.int64) - pivot
         starts = starts[(starts >= 0) & (starts + len(sequence) <= len(self.codes))]
         for i, code in enumerate(sequence):
             if i != pivot:
@@ -91,13 +106,13 @@ class ForwardStore:
         marked[self.owners(positions)] = True
         return marked
 
-    def holding(self, sequence: np.ndarray, doc_count: int) -> np.ndarray:
-        """Which articles hold ``sequence`` word for word."""
-        return self._mark(self.sequence_starts(sequence), doc_count)
+    def holding(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> np.ndarray:
+        """Which of ``docs`` hold ``sequence`` word for word."""
+        return self._mark(self.sequence_starts(sequence, docs), doc_count)
 
-    def word_for_word(self, sequence: np.ndarray, doc_count: int) -> WordForWord:
-        """How much of a query of two or more syllables each article holds word for word."""
-        pairs = [self.sequence_starts(sequence[i : i + 2]) for i in range(len(sequence) - 1)]
+    def word_for_word(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> WordForWord:
+        """How much of a query of two or more syllables each of ``docs`` holds word for word."""
+        pairs = [self.sequence_starts(sequence[i : i + 2], docs) for i in range(len(sequence) - 1)]
         shares = np.zeros(doc_count, dtype=np.float32)
         for starts in pairs:
             shares += self._mark(starts, doc_count)

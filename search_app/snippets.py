@@ -11,7 +11,7 @@ article, no Python loop over its syllables. Adjacent marks separated by one spac
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -83,14 +83,17 @@ def _pattern(spec: Highlight) -> re.Pattern[str]:
     return re.compile(f"(?=[{re.escape(firsts)}])(?:{alternatives})")
 
 
+@lru_cache(maxsize=4096)
+def _unit(matched: str) -> str:
+    """The query unit a match stands for: its folded syllables ('Bắc  Kạn' -> 'bac kan')."""
+    return _SEPARATORS.sub(" ", fold(matched))
+
+
 def _matches(text: str, spec: Highlight) -> list[tuple[int, int, str]]:
     """(start, end, query unit) of every match, in order."""
     if not spec:
         return []
-    return [
-        (m.start(), m.end(), _SEPARATORS.sub(" ", fold(m.group())))
-        for m in _pattern(spec).finditer(text)
-    ]
+    return [(m.start(), m.end(), _unit(m.group())) for m in _pattern(spec).finditer(text)]
 
 
 def match_spans(text: str, spec: Highlight) -> list[tuple[int, int]]:
@@ -135,12 +138,17 @@ def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
     """Where the ``width`` characters holding the most distinct query units (then the most
     matches) begin: at one of the matches."""
     best_score, best = (0, 0), matches[0][0]
+    in_window: Counter[str] = Counter()
     left = 0
-    for right in range(len(matches)):
-        while left < right and matches[right][1] - matches[left][0] > width:
+    for right, (_, end, unit) in enumerate(matches):
+        in_window[unit] += 1
+        while left < right and end - matches[left][0] > width:
+            gone = matches[left][2]
+            in_window[gone] -= 1
+            if not in_window[gone]:
+                del in_window[gone]
             left += 1
-        window = matches[left : right + 1]
-        score = (len({unit for _, _, unit in window}), len(window))
+        score = (len(in_window), right - left + 1)
         if score > best_score:
             best_score, best = score, matches[left][0]
     return best
