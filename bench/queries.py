@@ -283,9 +283,12 @@ NOTES = """Notes:
   not match in FTS5. That is the baseline's behaviour and is reported as is.
 - news_clusters: every engine gets the query text as it is (labels are 2-15 words, summaries
   31-701 words, mostly sentences copied from the cluster's articles). FTS5 (AND) requires
-  every word; ours reads the first 500 characters / 64 words of a query. "FTS5 OR" (any word,
-  each distinct word once, bm25) is a reference for what a ranked OR would do. MAP@10 is AP
-  over the first 10 results, divided by the number of relevant documents.
+  every word. Ours requires every word too, and when no article holds them all (every
+  summary) falls back to the articles holding most of them, ranking a long query (over 12
+  syllables) on its 32 rarest syllables; it reads up to 2,000 characters / 256 syllables.
+  "FTS5 OR" (any word, each distinct word once, bm25) is a reference for what a ranked OR
+  would do. MAP@10 is AP over the first 10 results, divided by the number of relevant
+  documents.
 """
 
 
