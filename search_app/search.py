@@ -12,6 +12,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.segment import segment_words
+from search_app.engine import LONG_QUERY
 from search_app.facets import FACET_FIELDS, FacetTables
 from search_app.index_handle import IndexHandle, IndexUnavailable
 from search_app.labels import facet_label
@@ -194,6 +195,9 @@ class ArchiveSearch:
                 ranked = engine.rank(parsed, np.flatnonzero(allowed), page * self.page_size)
                 docnums = ranked[(page - 1) * self.page_size :]
             spec = highlight_spec(parsed)
+            terms = parsed.positive_terms()
+            if len(terms) > LONG_QUERY:  # pasted text: mark its telling words, not every "của"
+                spec = Highlight(frozenset(t.folded for t in engine.informative(terms)))
             hits = [self._hit(searcher, docnum, spec) for docnum in docnums]
             facets = _facets(searcher, tables, request, matched, filters)
         return SearchPage(request, total, page, pages, self.page_size, hits, facets, notices)
