@@ -42,9 +42,11 @@ class ForwardStore:
         # Positions grouped by code, ascending within a code.
         self._order = np.argsort(codes, kind="stable").astype(np.int32)
         sorted_codes = codes[self._order]
-        self._keys, self._first, self._counts = np.unique(
-            sorted_codes, return_index=True, return_counts=True
-        )
+        # Runs of equal codes in the sorted array (np.unique would sort it again).
+        first = np.flatnonzero(np.diff(sorted_codes)) + 1
+        self._first = np.concatenate(([0], first)) if len(codes) else _EMPTY
+        self._keys = sorted_codes[self._first]
+        self._counts = np.diff(np.append(self._first, len(codes)))
 
     @classmethod
     def load(cls, column, doc_count: int) -> ForwardStore:

@@ -1,9 +1,10 @@
 """One Whoosh searcher per process, reused across requests and refreshed after a build.
 
-Opening a searcher costs about 200 ms and the facet arrays and posting cache more, so they
-live as long as the index does not change; at most once a second a request checks for a
-newer commit and, if there is one, switches to it. Until a first build exists the handle
-raises ``IndexUnavailable``; if a newer commit cannot be opened the old one keeps serving.
+Opening a searcher costs about 200 ms and the per-document arrays seconds on a large archive,
+so they live as long as the index does not change. At most once a second a request checks
+for a newer commit; if there is one, a background thread loads it while requests go on with
+the current one, which is then swapped out. Until a first build exists the handle raises
+``IndexUnavailable``; if a newer commit cannot be opened the old one keeps serving.
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ class IndexHandle:
         self._lock = threading.RLock()
         self._state: IndexState | None = None
         self._checked = 0.0
+        self._loading: threading.Thread | None = None
 
-    def _open(self) -> None:
+    def _open_searcher(self) -> Searcher:
+        """A new searcher of the latest commit (not ``Searcher.refresh()``, which closes parts
+        of the searcher requests may still be using)."""
         if not index.exists_in(str(self.index_dir)):
             raise IndexUnavailable(
                 f"no index in {self.index_dir}: build one with `python -m indexer`"
@@ -78,25 +82,46 @@ class IndexHandle:
                 f"the index in {self.index_dir} was built by an older version (it has no "
                 f"{', '.join(sorted(missing))}): rebuild it with `python -m indexer --rebuild`"
             )
-        self._install(ix.searcher())
+        return ix.searcher()
+
+    def _open(self) -> None:
+        self._install(self._open_searcher())
 
     def _install(self, searcher: Searcher) -> None:
-        state = IndexState.load(searcher)
+        self._install_state(IndexState.load(searcher))
+
+    def _install_state(self, state: IndexState) -> None:
         old, self._state = self._state, state
         if old is not None:
             old.searcher.close()
 
+    def _load_newer(self) -> None:
+        try:
+            state = IndexState.load(self._open_searcher())
+        except (IndexUnavailable, OSError, index.IndexError, EOFError, ValueError) as error:
+            log.warning("keeping the current index: cannot open the newer one: %s", error)
+            state = None
+        with self._lock:
+            self._loading = None
+            if state is not None:
+                self._install_state(state)
+
     def _refresh(self) -> None:
         assert self._state is not None
+        if self._loading is not None:
+            return
         try:
-            if not self._state.searcher.up_to_date():
-                self._install(self._state.searcher.refresh())
+            fresh = self._state.searcher.up_to_date()
         except (OSError, index.IndexError, EOFError, ValueError) as error:
-            log.warning("keeping the current index: cannot open the newer one: %s", error)
+            log.warning("cannot check the index for a newer commit: %s", error)
+            return
+        if not fresh:
+            self._loading = threading.Thread(target=self._load_newer, daemon=True)
+            self._loading.start()
 
     @contextmanager
     def current(self) -> Iterator[IndexState]:
-        """The up-to-date index state, held for the duration of a request."""
+        """The newest loaded index state, held for the duration of a request."""
         with self._lock:
             now = time.monotonic()
             if self._state is None:
@@ -107,8 +132,15 @@ class IndexHandle:
             assert self._state is not None
             yield self._state
 
+    def wait_for_refresh(self, timeout: float = 30.0) -> None:
+        """Wait until a background load (if one runs) is done."""
+        loading = self._loading
+        if loading is not None:
+            loading.join(timeout)
+
     def close(self) -> None:
         """Close the searcher."""
+        self.wait_for_refresh()
         with self._lock:
             if self._state is not None:
                 self._state.searcher.close()

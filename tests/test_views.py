@@ -115,3 +115,33 @@ def test_an_index_of_an_older_format_is_reported_not_searched(tmp_path):
     response = client.get("/search.json?q=x")
     assert response.status_code == 503
     assert "--rebuild" in response.get_json()["error"]
+
+
+def test_new_articles_are_served_after_a_build_without_a_restart(tmp_path):
+    import json
+    import time
+
+    from indexer.build import build_index
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    record = {"id": "one", "title": "Hội nghị chuyển đổi số", "body": "Nội dung thứ nhất."}
+    (archive / "a.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    build_index([archive], tmp_path / "ix", jobs=1)
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "REFRESH_SECONDS": 0})
+    client = app.test_client()
+    assert client.get("/search.json?q=hoi+nghi").get_json()["total"] == 1
+    second = {"id": "two", "title": "Hội nghị an toàn thông tin", "body": "Nội dung thứ hai."}
+    with (archive / "a.jsonl").open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(second, ensure_ascii=False) + "\n")
+    build_index([archive], tmp_path / "ix", jobs=1)
+    handle = app.extensions["archive_search"].handle
+    total = 0
+    for _ in range(50):  # the first request after the commit starts loading it
+        total = client.get("/search.json?q=hoi+nghi").get_json()["total"]
+        if total == 2:
+            break
+        handle.wait_for_refresh()
+        time.sleep(0.05)
+    assert total == 2
+    handle.close()
