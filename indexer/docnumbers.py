@@ -1,8 +1,9 @@
 """Legal document numbers: 570/QĐ-UBND, 925/2006/QĐ-UBND, 17/2010/TTLT-BTTTT-BNV, 52-NQ/TW.
 
-Staff search by these numbers, so each one is indexed whole, without its year and as its
-kind-issuer pair, all diacritic-folded: '925/2006/QĐ-UBND' gives '925/2006/qd-ubnd',
-'925/qd-ubnd' and 'qd-ubnd'. Its parts are ordinary syllables of the text as well.
+Staff search by these numbers, so each one is indexed whole, without its year, as its
+kind-issuer pair and as number/kind, all diacritic-folded: '925/2006/QĐ-UBND' gives
+'925/2006/qd-ubnd', '925/qd-ubnd', 'qd-ubnd' and '925/qd' (for "QĐ 925", "quyết định 925").
+Its parts are ordinary syllables of the text as well.
 """
 
 from __future__ import annotations
@@ -24,6 +25,32 @@ _STATE_FORM = (
 _PARTY_FORM = (
     r"(?<![\w/.,])(?P<pnumber>\d{1,4})-(?P<pkind>[A-ZĐ]{1,5})/(?P<pissuer>[A-ZĐ]{1,6})(?![\w/])"
 )
+
+# Kinds of documents by the names people type before a bare number ("quyết định 570").
+KIND_NAMES = {
+    "QĐ": ("quyết định",),
+    "NĐ": ("nghị định",),
+    "TTLT": ("thông tư liên tịch",),
+    "TT": ("thông tư",),
+    "NQ": ("nghị quyết",),
+    "CT": ("chỉ thị",),
+    "KH": ("kế hoạch",),
+    "CV": ("công văn",),
+    "TB": ("thông báo",),
+    "BC": ("báo cáo",),
+    "HD": ("hướng dẫn",),
+}
+
+
+def kind_of(folded_words: tuple[str, ...]) -> str | None:
+    """The kind a folded name or abbreviation stands for: ('quyet', 'dinh') -> 'QĐ'."""
+    for kind, names in KIND_NAMES.items():
+        if folded_words == (fold(kind),) or any(
+            folded_words == tuple(fold(n).split()) for n in names
+        ):
+            return kind
+    return None
+
 
 TEXT_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM)
 # Users type numbers in any case: 570/qđ-ubnd.
@@ -62,7 +89,7 @@ class DocumentNumber:
             return [fold(self.key), fold(f"{self.kind}/{self.issuer}")]
         terms = [fold(self.key), f"{self.number}/{self._kind_issuer()}"]
         if self.issuer:
-            terms.append(self._kind_issuer())
+            terms += [self._kind_issuer(), fold(f"{self.number}/{self.kind}")]
         return list(dict.fromkeys(terms))
 
     def query_term(self) -> str:

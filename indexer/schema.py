@@ -4,8 +4,9 @@ Articles match on folded syllables (``text``: title and body; ``title`` again fo
 weight); ``exact`` holds the syllables written with diacritics, so an accented query ranks
 exact spellings first; ``words`` holds underthesea's words for ranking. These fields keep
 term frequencies only: phrases and proximity are checked on ``forward``, a per-document
-column of the folded syllables' codes. Facets are plain terms (``province``, ``year``,
-``topic``); ``manifest`` and ``date_key`` are columns read in bulk by the incremental build
+column of the folded syllables' codes, and near-duplicates on ``shingles`` (a MinHash
+signature). Facets are plain terms (``province``, ``year``, ``month``, ``topic``,
+``cited``); ``manifest`` and ``date_key`` are columns read in bulk by the incremental build
 and the newest-first sort.
 """
 
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.system import pack_uint
@@ -24,11 +26,12 @@ from indexer.analysis import exact_syllable_analyzer, folded_syllable_analyzer, 
 from indexer.article import Article
 from indexer.docnumbers import find_document_numbers
 from indexer.gazetteer import resolve_province
+from indexer.similarity import signature
 from indexer.terms import document_terms
-from indexer.vietnamese import slugify
+from indexer.vietnamese import fold, slugify
 
 # Bump when extraction or analysis changes what an input becomes: every input is re-indexed.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 
 
 class TermCountsField(TEXT):
@@ -65,8 +68,11 @@ def build_schema() -> Schema:
         province=ID,
         year=ID,
         topic=KEYWORD(commas=True),
+        month=ID,
+        cited=KEYWORD(commas=True),  # the documents an article cites, by folded number
         date_key=COLUMN(columns.NumericColumn("i", default=0)),
         forward=COLUMN(columns.VarBytesColumn()),
+        shingles=COLUMN(columns.VarBytesColumn()),  # near-duplicate signature
         body=STORED,
         meta=STORED,  # everything shown on a result or article page but not searched
     )
@@ -117,6 +123,7 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
     cited = find_document_numbers(article.title + "\n" + article.body)
     doc_terms = [term for number in cited for term in number.index_terms()]
     terms = document_terms(article.title, article.body)
+    keys = list(dict.fromkeys(number.key for number in cited))
     meta = {
         "url": article.url,
         "published": article.published,
@@ -125,7 +132,7 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
         "author": article.author,
         "source": article.source,
         "kicker": article.kicker,
-        "cited": list(dict.fromkeys(number.key for number in cited)),
+        "cited": keys,
     }
     document = {
         "id": article.id,
@@ -140,6 +147,8 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
         "topic": ",".join(topic_slugs(article.topics)),
         "date_key": date_key(article.published),
         "forward": terms.forward,
+        "shingles": signature(np.frombuffer(terms.forward, dtype=np.uint32)),
+        "cited": ",".join(dict.fromkeys(fold(key) for key in keys)),
         "body": article.body,
         "meta": meta,
     }
@@ -147,4 +156,6 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
         document["province"] = slug
     if article.year:
         document["year"] = article.year
+    if article.published and len(article.published) >= 7:
+        document["month"] = article.published[:7]
     return {name: value for name, value in document.items() if value not in ("", None)}

@@ -125,6 +125,11 @@ class Engine:
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
         return dense[candidates] if dense is not None else scores
 
+    def rank_terms(self, terms: list[Term], candidates: np.ndarray, limit: int) -> list[int]:
+        """The ``limit`` candidates scoring best on some syllables (more like this)."""
+        root = And(tuple(terms)) if len(terms) > 1 else (terms[0] if terms else None)
+        return self.rank(ParsedQuery("", root), candidates, limit)
+
     def rank(self, parsed: ParsedQuery, candidates: np.ndarray, limit: int) -> list[int]:
         """The ``limit`` best of the candidate document numbers, best first."""
         if not len(candidates) or limit <= 0:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.searching import Searcher
 
-FACET_FIELDS = ("province", "year", "topic")
+from search_app.results import FACETS
 
 
 @dataclass
@@ -90,7 +90,7 @@ class FacetTables:
             date_key = np.fromiter((column[i] for i in range(doc_count)), np.int32, doc_count)
         else:
             date_key = np.zeros(doc_count, dtype=np.int32)
-        fields = {name: _load_field(searcher, name) for name in FACET_FIELDS}
+        fields = {name: _load_field(searcher, name) for name in FACETS}
         return cls(doc_count, live, date_key, fields)
 
     def __post_init__(self) -> None:

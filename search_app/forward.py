@@ -51,7 +51,9 @@ class ForwardStore:
     @classmethod
     def load(cls, column, doc_count: int) -> ForwardStore:
         """Read the ``forward`` column of every document."""
-        parts = [column[docnum] or b"" for docnum in range(doc_count)]
+        parts = [
+            (column[docnum] if column is not None else b"") or b"" for docnum in range(doc_count)
+        ]
         lengths = np.fromiter((len(p) // 4 for p in parts), dtype=np.int64, count=doc_count)
         # A separator after each article: no sequence runs from one article into the next.
         ends = np.cumsum(lengths + 1) - 1

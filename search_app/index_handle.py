@@ -21,6 +21,7 @@ from whoosh import index
 from whoosh.searching import Searcher
 
 from indexer.schema import build_schema
+from search_app.duplicates import Signatures
 from search_app.engine import SCORED_FIELDS, Engine
 from search_app.facets import FacetTables
 from search_app.forward import ForwardStore
@@ -40,6 +41,8 @@ class IndexState:
     searcher: Searcher
     tables: FacetTables
     engine: Engine
+    signatures: Signatures
+    users: int = 0  # exports still reading it after a newer commit took its place
 
     @classmethod
     def load(cls, searcher: Searcher) -> IndexState:
@@ -47,9 +50,13 @@ class IndexState:
         tables = FacetTables.load(searcher)
         reader = searcher.reader()
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
-        column = reader.column_reader("forward") if reader.has_column("forward") else {}
-        forward = ForwardStore.load(column, tables.doc_count)
-        return cls(searcher, tables, Engine(postings, tables.live, forward))
+        forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
+        signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count)
+        return cls(searcher, tables, Engine(postings, tables.live, forward), signatures)
+
+
+def _column(reader, name: str):
+    return reader.column_reader(name) if reader.has_column(name) else None
 
 
 class IndexHandle:
@@ -59,6 +66,7 @@ class IndexHandle:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._lock = threading.RLock()
+        self.lock = self._lock  # serializes use of the searcher (Whoosh's readers seek)
         self._state: IndexState | None = None
         self._checked = 0.0
         self._loading: threading.Thread | None = None
@@ -92,7 +100,7 @@ class IndexHandle:
 
     def _install_state(self, state: IndexState) -> None:
         old, self._state = self._state, state
-        if old is not None:
+        if old is not None and not old.users:
             old.searcher.close()
 
     def _load_newer(self) -> None:
@@ -131,6 +139,20 @@ class IndexHandle:
             self._checked = now
             assert self._state is not None
             yield self._state
+
+    @contextmanager
+    def pinned(self) -> Iterator[IndexState]:
+        """The current state, kept open after a newer commit replaces it until the caller is
+        done (a long export); take ``lock`` around each use of it."""
+        with self.current() as state:
+            state.users += 1
+        try:
+            yield state
+        finally:
+            with self._lock:
+                state.users -= 1
+                if state is not self._state and not state.users:
+                    state.searcher.close()
 
     def wait_for_refresh(self, timeout: float = 30.0) -> None:
         """Wait until a background load (if one runs) is done."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.docnumbers import DocumentNumber, find_query_document_numbers
+from indexer.docnumbers import DocumentNumber, find_query_document_numbers, kind_of
 from indexer.vietnamese import fold, has_diacritics, normalize_text, syllables
 
 MAX_QUERY_CHARS = 2000  # a pasted paragraph: find the articles like it
@@ -195,6 +195,7 @@ class _Parser:
             node = self.parse_unary()
             if node is not None:
                 nodes.append(node)
+        nodes = _document_references(nodes)
         if not nodes:
             return None
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
@@ -247,6 +248,47 @@ class _Parser:
         if not terms:
             return None
         return terms[0] if len(terms) == 1 else Phrase(terms)
+
+
+_YEAR_RE = re.compile(r"(19|20)\d\d")
+
+
+def _reference(nodes: list[Node], start: int) -> tuple[DocNumber, int] | None:
+    """A kind of document and a bare number at ``nodes[start:]`` ("QĐ 570", "quyết định số
+    570"), as the document number it names, and how many nodes it takes."""
+    for size in (4, 3, 2, 1):  # the longest kind name first: "thông tư liên tịch"
+        words = nodes[start : start + size]
+        if len(words) < size or not all(isinstance(w, Term) for w in words):
+            continue
+        kind = kind_of(tuple(w.folded for w in words))
+        if kind is None:
+            continue
+        at = start + size
+        said_number = at < len(nodes) and isinstance(nodes[at], Term) and nodes[at].folded == "so"
+        at += said_number
+        number = nodes[at] if at < len(nodes) else None
+        if not isinstance(number, Term) or not number.text.isdigit():
+            return None
+        if _YEAR_RE.fullmatch(number.text) and not said_number:  # "kế hoạch 2021" is a year
+            return None
+        found = DocumentNumber(number.text, 0, 0, number.text.lstrip("0") or "0", None, kind, "")
+        return DocNumber(found, (number, Term(kind.lower()))), at + 1 - start
+    return None
+
+
+def _document_references(nodes: list[Node]) -> list[Node]:
+    """Replace "QĐ 570" / "quyết định số 570" among a group's words by a document number."""
+    result: list[Node] = []
+    i = 0
+    while i < len(nodes):
+        found = _reference(nodes, i)
+        if found is None:
+            result.append(nodes[i])
+            i += 1
+        else:
+            result.append(found[0])
+            i += found[1]
+    return result
 
 
 def _only_negative(node: Node) -> bool:

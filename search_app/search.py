@@ -1,131 +1,39 @@
-"""SearchRequest -> SearchPage: parse, match, count facets, rank, page and highlight.
+"""SearchRequest -> SearchPage: parse, match, filter, count facets, rank, group and highlight.
 
-No Flask here: the views, the benchmarks and the tests all call ``ArchiveSearch.search``.
+No Flask here: the views, the exports, the benchmarks and the tests all call
+``ArchiveSearch``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.segment import segment_words
+from indexer.vietnamese import SYLLABLE_RE, fold
+from search_app.duplicates import THRESHOLD as DUPLICATE
+from search_app.duplicates import Pushback
 from search_app.engine import LONG_QUERY
-from search_app.facets import FACET_FIELDS, FacetTables
-from search_app.index_handle import IndexHandle, IndexUnavailable
-from search_app.labels import facet_label
+from search_app.facet_counts import count_facets
+from search_app.index_handle import IndexHandle, IndexState, IndexUnavailable
 from search_app.query import DocNumber, Node, Not, ParsedQuery, Phrase, Term, parse_query
+from search_app.results import (
+    ArticlePage,
+    DocumentPage,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Similar,
+    date_bound,
+)
 from search_app.snippets import Highlight, highlight, snippet
 
-SORTS = ("relevance", "newest")
 RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
-FACET_TITLES = {"province": "Tỉnh, thành phố", "year": "Năm", "topic": "Chủ đề"}
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """Everything a search URL says: the query, facet filters, sort and page."""
-
-    q: str = ""
-    province: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()
-    topic: tuple[str, ...] = ()
-    sort: str = "relevance"
-    page: int = 1
-
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        """Selected facet values by facet name."""
-        return {"province": self.province, "year": self.year, "topic": self.topic}
-
-
-@dataclass
-class FacetValue:
-    """One value of a facet: ``value`` goes in the URL, ``label`` is for people."""
-
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    """A facet and its values, most frequent first."""
-
-    name: str
-    title: str
-    values: list[FacetValue]
-
-
-@dataclass
-class Hit:
-    """One result, ready to show; ``snippet`` and ``title_html`` are safe HTML."""
-
-    id: str
-    title: str
-    title_html: str
-    url: str | None
-    published: str | None
-    province: str | None
-    topics: list[str]
-    snippet: str
-    author: str | None = None
-    source: str | None = None
-
-
-@dataclass
-class SearchPage:
-    """One page of results with the facets of the whole result set."""
-
-    request: SearchRequest
-    total: int
-    page: int
-    pages: int
-    page_size: int
-    hits: list[Hit]
-    facets: dict[str, Facet]
-    notices: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        """The JSON the API returns."""
-        return {
-            "query": self.request.q,
-            "total": self.total,
-            "page": self.page,
-            "pages": self.pages,
-            "hits": [
-                {
-                    key: getattr(hit, key)
-                    for key in ("id", "title", "url", "published", "province", "topics", "snippet")
-                }
-                for hit in self.hits
-            ],
-            "facets": {
-                name: [asdict(value) for value in facet.values]
-                for name, facet in self.facets.items()
-            },
-            "notices": self.notices,
-        }
-
-
-@dataclass
-class ArticlePage:
-    """One article in full; ``paragraphs_html`` and ``title_html`` are safe HTML."""
-
-    id: str
-    title: str
-    title_html: str
-    paragraphs_html: list[str]
-    url: str | None
-    published: str | None
-    province: str | None
-    topics: list[str]
-    author: str | None
-    source: str | None
-    kicker: str | None
-    cited: list[str]
+RELATED = 5  # "related articles" on an article page
+EXACT_PAGES = 1000  # results up to which the number of (grouped) pages is counted exactly
 
 
 def highlight_spec(parsed: ParsedQuery) -> Highlight:
@@ -147,6 +55,14 @@ def highlight_spec(parsed: ParsedQuery) -> Highlight:
     return Highlight(frozenset(terms), tuple(dict.fromkeys(sequences)))
 
 
+def _similar(searcher: Searcher, docnum: int) -> Similar:
+    stored = searcher.stored_fields(docnum)
+    meta = stored.get("meta") or {}
+    return Similar(
+        stored["id"], stored.get("title", ""), meta.get("published"), meta.get("province")
+    )
+
+
 class ArchiveSearch:
     """Searches one index folder; safe to share between threads."""
 
@@ -164,50 +80,118 @@ class ArchiveSearch:
         except IndexUnavailable:
             pass
 
+    def _select(
+        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], list[str]]:
+        """The matching documents, the filter masks, and notices about the match."""
+        tables, engine = state.tables, state.engine
+        notices: list[str] = []
+        if parsed.root is None:
+            matched = tables.live.copy()
+        else:
+            matched = engine.match(parsed.root) & tables.live
+            if not matched.any() and parsed.is_plain:
+                matched = engine.match_most(parsed.positive_terms()) & tables.live
+                if matched.any():
+                    notices.append(RELAXED_NOTICE)
+        filters = {
+            name: tables.fields[name].mask(tables.doc_count, list(values))
+            for name, values in request.filters().items()
+            if values
+        }
+        if request.date_from or request.date_to:
+            low = date_bound(request.date_from, upper=False) if request.date_from else 1
+            high = date_bound(request.date_to, upper=True) if request.date_to else 99999999
+            filters["_dates"] = (tables.date_key >= low) & (tables.date_key <= high)
+        return matched, filters, notices
+
+    def _ordered(
+        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest, allowed: np.ndarray
+    ) -> Iterator[int]:
+        """Allowed documents, best first (or newest first), computed as far as needed."""
+        if parsed.root is None or request.sort == "newest":
+            yield from state.tables.newest_first(allowed).tolist()
+            return
+        candidates = np.flatnonzero(allowed)
+        limit = 4 * self.page_size * max(1, request.page)
+        done = 0
+        while done < len(candidates):
+            ranked = state.engine.rank(parsed, candidates, limit)
+            yield from ranked[done:]
+            done, limit = len(ranked), limit * 4
+
+    def _page_of_groups(
+        self,
+        state: IndexState,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        allowed: np.ndarray,
+        total: int,
+    ) -> tuple[int, int, list[list[int]]]:
+        """The page asked for (or the last one), the number of pages, and its groups."""
+        pages = max(1, math.ceil(total / self.page_size))
+        wanted = min(max(1, request.page), pages)
+        ordered = Pushback(self._ordered(state, parsed, request, allowed))
+        groups: list[list[int]] = []
+        for number in range(1, wanted + 1):
+            groups, more = state.signatures.page(ordered, self.page_size)
+            if not more:  # grouping made fewer pages than articles would
+                return number, number, groups
+        if total <= EXACT_PAGES:  # count the pages left, so that the last page link is right
+            counted = wanted
+            while more:
+                _, more = state.signatures.page(ordered, self.page_size)
+                counted += 1
+            pages = counted
+        return wanted, pages, groups
+
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search and build the page of results the request asks for."""
         parsed = parse_query(request.q)
         with self.handle.current() as state:
-            searcher, tables, engine = state.searcher, state.tables, state.engine
-            notices = list(parsed.notices)
-            if parsed.root is None:
-                matched = tables.live.copy()
-            else:
-                matched = engine.match(parsed.root) & tables.live
-                if not matched.any() and parsed.is_plain:
-                    matched = engine.match_most(parsed.positive_terms()) & tables.live
-                    if matched.any():
-                        notices.append(RELAXED_NOTICE)
-            filters = {
-                name: tables.fields[name].mask(tables.doc_count, list(values))
-                for name, values in request.filters().items()
-                if values
-            }
+            matched, filters, notices = self._select(state, parsed, request)
             allowed = matched.copy()
             for mask in filters.values():
                 allowed &= mask
             total = int(allowed.sum())
-            pages = max(1, math.ceil(total / self.page_size))
-            page = min(max(1, request.page), pages)
-            if parsed.root is None or request.sort == "newest":
-                docnums = self._newest(tables, allowed, page)
-            else:
-                ranked = engine.rank(parsed, np.flatnonzero(allowed), page * self.page_size)
-                docnums = ranked[(page - 1) * self.page_size :]
-            spec = highlight_spec(parsed)
-            terms = parsed.positive_terms()
-            if len(terms) > LONG_QUERY:  # pasted text: mark its telling words, not every "của"
-                spec = Highlight(frozenset(t.folded for t in engine.informative(terms)))
-            hits = [self._hit(searcher, docnum, spec) for docnum in docnums]
-            facets = _facets(searcher, tables, request, matched, filters)
-        return SearchPage(request, total, page, pages, self.page_size, hits, facets, notices)
+            page, pages, groups = self._page_of_groups(state, parsed, request, allowed, total)
+            spec = self._spec(state, parsed)
+            hits = []
+            for group in groups:
+                hit = self._hit(state.searcher, group[0], spec)
+                hit.similar = [_similar(state.searcher, d) for d in group[1:]]
+                hits.append(hit)
+            facets = count_facets(state.searcher, state.tables, request, matched, filters)
+        return SearchPage(
+            request, total, page, pages, self.page_size, hits, facets, parsed.notices + notices
+        )
 
-    def _newest(self, tables: FacetTables, allowed: np.ndarray, page: int) -> list[int]:
-        ordered = tables.newest_first(allowed)
-        start = (page - 1) * self.page_size
-        return ordered[start : start + self.page_size].tolist()
+    def export(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every result of a search, in order, not grouped (for CSV and JSON Lines). The
+        index commit it started on stays open until the last result is out."""
+        parsed = parse_query(request.q)
+        with self.handle.pinned() as state:
+            with self.handle.lock:
+                matched, filters, _ = self._select(state, parsed, request)
+                allowed = matched.copy()
+                for mask in filters.values():
+                    allowed &= mask
+                spec = self._spec(state, parsed)
+                order = list(self._ordered(state, parsed, request, allowed))
+            for start in range(0, len(order), 100):
+                with self.handle.lock:
+                    hits = [self._hit(state.searcher, d, spec) for d in order[start : start + 100]]
+                yield from hits
 
-    def _hit(self, searcher: Searcher, docnum: int, spec: Highlight) -> Hit:
+    @staticmethod
+    def _spec(state: IndexState, parsed: ParsedQuery) -> Highlight:
+        terms = parsed.positive_terms()
+        if len(terms) > LONG_QUERY:  # pasted text: mark its telling words, not every "của"
+            return Highlight(frozenset(t.folded for t in state.engine.informative(terms)))
+        return highlight_spec(parsed)
+
+    @staticmethod
+    def _hit(searcher: Searcher, docnum: int, spec: Highlight) -> Hit:
         stored = searcher.stored_fields(docnum)
         meta = stored.get("meta") or {}
         return Hit(
@@ -224,15 +208,18 @@ class ArchiveSearch:
         )
 
     def article(self, article_id: str, q: str = "") -> ArticlePage | None:
-        """One article in full with the query's matches marked, or None for an unknown id."""
+        """One article in full with the query's matches marked, its near-duplicates and
+        related articles; None for an unknown id."""
         spec = highlight_spec(parse_query(q)) if q else Highlight()
         with self.handle.current() as state:
-            stored = state.searcher.document(id=article_id)
-        if stored is None:
-            return None
+            docnum = state.searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            stored = state.searcher.stored_fields(docnum)
+            title, body = stored.get("title", ""), stored.get("body", "")
+            similar, related = self._neighbours(state, docnum, title + "\n" + body)
         meta = stored.get("meta") or {}
-        title = stored.get("title", "")
-        paragraphs = [p for p in stored.get("body", "").split("\n") if p.strip()]
+        paragraphs = [p for p in body.split("\n") if p.strip()]
         return ArticlePage(
             id=stored["id"],
             title=title,
@@ -246,40 +233,42 @@ class ArchiveSearch:
             source=meta.get("source"),
             kicker=meta.get("kicker"),
             cited=list(meta.get("cited") or []),
+            related=related,
+            similar=similar,
         )
 
+    def _neighbours(
+        self, state: IndexState, docnum: int, text: str
+    ) -> tuple[list[Similar], list[Similar]]:
+        """An article's near-duplicates, and the articles most like it (more like this)."""
+        terms = [Term(s) for s in dict.fromkeys(fold(s) for s in SYLLABLE_RE.findall(text))]
+        candidates = np.flatnonzero(state.engine.match_most(terms) & state.tables.live)
+        candidates = candidates[candidates != docnum]
+        shared = state.signatures.overlaps(docnum, candidates)
+        duplicates = candidates[shared >= DUPLICATE]
+        others = candidates[shared < DUPLICATE]
+        ranked = state.engine.rank_terms(state.engine.informative(terms), others, RELATED)
+        return (
+            [_similar(state.searcher, int(d)) for d in duplicates[:20]],
+            [_similar(state.searcher, int(d)) for d in ranked],
+        )
 
-def _facets(
-    searcher: Searcher,
-    tables: FacetTables,
-    request: SearchRequest,
-    matched: np.ndarray,
-    filters: dict[str, np.ndarray],
-) -> dict[str, Facet]:
-    """Counts of each facet over the results filtered by the *other* facets, so that a
-    value's count is what choosing it would give, and values of one facet combine with OR."""
-    selected_by_name = request.filters()
-    facets = {}
-    for name in FACET_FIELDS:
-        base = matched.copy()
-        for other, mask in filters.items():
-            if other != name:
-                base &= mask
-        table = tables.fields[name]
-        counts = table.counts(base)
-        selected = set(selected_by_name[name])
-        values = [
-            FacetValue(
-                value, facet_label(searcher, tables, name, value), int(count), value in selected
-            )
-            for value, count in zip(table.values, counts, strict=True)
-            if count or value in selected
-        ]
-        known = {v.value for v in values}
-        values += [
-            FacetValue(value, facet_label(searcher, tables, name, value), 0, True)
-            for value in selected - known
-        ]
-        values.sort(key=lambda v: (-v.count, v.label))
-        facets[name] = Facet(name, FACET_TITLES[name], values)
-    return facets
+    def document(self, value: str) -> DocumentPage | None:
+        """The articles citing a document number (a ``cited`` facet value), oldest first."""
+        with self.handle.current() as state:
+            docs = state.tables.fields["cited"].docs_with(value)
+            docs = docs[state.tables.live[docs]]
+            if not len(docs):
+                return None
+            dates = state.tables.date_key[docs]
+            order = docs[np.lexsort((docs, dates, dates == 0))]  # undated ones last
+            articles = [_similar(state.searcher, int(d)) for d in order]
+            key = self._cited_key(state.searcher, int(order[0]), value)
+        return DocumentPage(key, value, articles)
+
+    @staticmethod
+    def _cited_key(searcher: Searcher, docnum: int, value: str) -> str:
+        for key in (searcher.stored_fields(docnum).get("meta") or {}).get("cited") or []:
+            if fold(key) == value:
+                return key
+        return value.upper()

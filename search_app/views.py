@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from werkzeug.datastructures import MultiDict
 
 from search_app.index_handle import IndexUnavailable
-from search_app.search import SORTS, ArchiveSearch, SearchPage, SearchRequest
+from search_app.results import SORTS, SearchPage, SearchRequest
+from search_app.search import ArchiveSearch
 
 bp = Blueprint("search", __name__)
 

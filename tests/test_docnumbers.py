@@ -6,19 +6,23 @@ from indexer.docnumbers import find_document_numbers, find_query_document_number
 @pytest.mark.parametrize(
     ("text", "key", "terms"),
     [
-        ("Quyết định số 570/QĐ-UBND.", "570/QĐ-UBND", ["570/qd-ubnd", "qd-ubnd"]),
+        ("Quyết định số 570/QĐ-UBND.", "570/QĐ-UBND", ["570/qd-ubnd", "qd-ubnd", "570/qd"]),
         (
             "theo Quyết định số 925/2006/QĐ-UBND của",
             "925/2006/QĐ-UBND",
-            ["925/2006/qd-ubnd", "925/qd-ubnd", "qd-ubnd"],
+            ["925/2006/qd-ubnd", "925/qd-ubnd", "qd-ubnd", "925/qd"],
         ),
         (
             "Thông tư liên tịch số 17/2010/TTLT- BTTTT-BNV còn",  # as seed 004 writes it
             "17/2010/TTLT-BTTTT-BNV",
-            ["17/2010/ttlt-btttt-bnv", "17/ttlt-btttt-bnv", "ttlt-btttt-bnv"],
+            ["17/2010/ttlt-btttt-bnv", "17/ttlt-btttt-bnv", "ttlt-btttt-bnv", "17/ttlt"],
         ),
-        ("Nghị định 64/2007/NĐ-CP", "64/2007/NĐ-CP", ["64/2007/nd-cp", "64/nd-cp", "nd-cp"]),
-        ("Quyết định số 258/QĐ-TTg lấy", "258/QĐ-TTg", ["258/qd-ttg", "qd-ttg"]),
+        (
+            "Nghị định 64/2007/NĐ-CP",
+            "64/2007/NĐ-CP",
+            ["64/2007/nd-cp", "64/nd-cp", "nd-cp", "64/nd"],
+        ),
+        ("Quyết định số 258/QĐ-TTg lấy", "258/QĐ-TTg", ["258/qd-ttg", "qd-ttg", "258/qd"]),
         ("Nghị quyết 52-NQ/TW", "52-NQ/TW", ["52-nq/tw", "nq/tw"]),
     ],
 )

@@ -16,11 +16,14 @@ SEED_002 = "seeds/002_a9241768a893bb1d.txt"
 
 
 def ids(archive_search, q="", **kwargs) -> list[str]:
-    page = archive_search.search(SearchRequest(q=q, **kwargs))
-    found = [hit.id for hit in page.hits]
-    while page.page < page.pages:
-        page = archive_search.search(SearchRequest(q=q, page=page.page + 1, **kwargs))
-        found += [hit.id for hit in page.hits]
+    """Every result, in order; near-duplicates grouped under a hit follow it."""
+    found = []
+    page_number, pages = 0, 1
+    while page_number < pages:
+        page = archive_search.search(SearchRequest(q=q, page=page_number + 1, **kwargs))
+        for hit in page.hits:
+            found += [hit.id, *(similar.id for similar in hit.similar)]
+        page_number, pages = page.page, page.pages
     return found
 
 

@@ -1,0 +1,87 @@
+"""Grouping near-duplicate results: the same announcement reposted, or paragraphs reused.
+
+Every article's MinHash signature (``shingles`` column, see ``indexer.similarity``) is loaded
+once per searcher into one array; a result list is then grouped page by page, greedily in
+its order: an article joins the group of the same page whose leading article it overlaps
+most, if by at least ``THRESHOLD`` (the estimated share of the smaller article's
+4-syllable runs found in the other). Groups never reach back to an earlier page, so every
+result appears exactly once across the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from indexer.similarity import HASHES
+
+THRESHOLD = 0.4
+
+
+class Signatures:
+    """The near-duplicate signatures of every document of a searcher."""
+
+    def __init__(self, minima: np.ndarray, sizes: np.ndarray) -> None:
+        self.minima = minima  # (documents, HASHES) uint32
+        self.sizes = sizes  # shingles per document; 0: too short to compare
+
+    @classmethod
+    def load(cls, column, doc_count: int) -> Signatures:
+        """Read the ``shingles`` column of every document."""
+        minima = np.zeros((doc_count, HASHES), dtype=np.uint32)
+        sizes = np.zeros(doc_count, dtype=np.int64)
+        for docnum in range(doc_count):
+            data = column[docnum] if column is not None else b""
+            if data and len(data) == 4 * (HASHES + 1):
+                values = np.frombuffer(data, dtype=np.uint32)
+                minima[docnum] = values[:HASHES]
+                sizes[docnum] = values[HASHES]
+        return cls(minima, sizes)
+
+    def overlaps(self, docnum: int, others: np.ndarray) -> np.ndarray:
+        """Estimated overlap of one document with each of ``others``."""
+        if not self.sizes[docnum] or not len(others):
+            return np.zeros(len(others))
+        jaccard = (self.minima[others] == self.minima[docnum]).mean(axis=1)
+        sizes = self.sizes[others]
+        common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
+        smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))
+        return np.where(sizes > 0, np.minimum(1.0, common / smaller), 0.0)
+
+    def page(self, ordered: Iterator[int], size: int) -> tuple[list[list[int]], bool]:
+        """Take the next ``size`` groups from ``ordered``: each document joins the earlier
+        group of this page it overlaps most (if by at least THRESHOLD) or starts a new one.
+        Returns the groups (leader first) and whether ``ordered`` has more documents; the
+        first document of the next page is pushed back."""
+        groups: list[list[int]] = []
+        for docnum in ordered:
+            if groups:
+                shared = self.overlaps(docnum, np.array([group[0] for group in groups]))
+                best = int(np.argmax(shared))
+                if shared[best] >= THRESHOLD:
+                    groups[best].append(docnum)
+                    continue
+            if len(groups) == size:
+                ordered.push(docnum)  # type: ignore[attr-defined]
+                return groups, True
+            groups.append([docnum])
+        return groups, False
+
+
+class Pushback:
+    """An iterator that can take one item back."""
+
+    def __init__(self, items: Iterable[int]) -> None:
+        self._items = iter(items)
+        self._back: list[int] = []
+
+    def __iter__(self) -> Pushback:
+        return self
+
+    def __next__(self) -> int:
+        return self._back.pop() if self._back else next(self._items)
+
+    def push(self, item: int) -> None:
+        """Give an item back: the next ``next()`` returns it."""
+        self._back.append(item)

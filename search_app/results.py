@@ -1,0 +1,165 @@
+"""What a search is asked and what it answers: plain records shared by the views and the API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+FACETS = ("province", "year", "month", "topic", "cited")
+SORTS = ("relevance", "newest")
+HIT_FIELDS = ("id", "title", "url", "published", "province", "topics", "snippet")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+class BadDate(ValueError):
+    """A ``from`` or ``to`` parameter that is not a date."""
+
+
+def date_bound(text: str, upper: bool) -> int:
+    """'2021' -> 20210000 (from) or 20219999 (to); '2021-03-05' -> 20210305: comparable with
+    the index's date keys, where a partial date counts as its whole period."""
+    match = _DATE_RE.fullmatch(text.strip())
+    if not match:
+        raise BadDate(f"Ngày {text!r} không đúng dạng năm, năm-tháng hoặc năm-tháng-ngày.")
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+        raise BadDate(f"Ngày {text!r} không có thật.")
+    missing = "99" if upper else "00"
+    return int(year + (month or missing).zfill(2) + (day or missing).zfill(2))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything a search URL says: the query, facet filters, date range, sort and page."""
+
+    q: str = ""
+    province: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    month: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    cited: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    page: int = 1
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Selected facet values by facet name."""
+        return {name: getattr(self, name) for name in FACETS}
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet: ``value`` goes in the URL, ``label`` is for people."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    """A facet and its values, most frequent first."""
+
+    name: str
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass
+class Similar:
+    """A near-duplicate of a result, grouped under it."""
+
+    id: str
+    title: str
+    published: str | None
+    province: str | None
+
+
+@dataclass
+class Hit:
+    """One result, ready to show; ``snippet`` and ``title_html`` are safe HTML."""
+
+    id: str
+    title: str
+    title_html: str
+    url: str | None
+    published: str | None
+    province: str | None
+    topics: list[str]
+    snippet: str
+    author: str | None = None
+    source: str | None = None
+    similar: list[Similar] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The fields the API returns for a result."""
+        return {key: getattr(self, key) for key in HIT_FIELDS}
+
+
+@dataclass
+class SearchPage:
+    """One page of results with the facets of the whole result set."""
+
+    request: SearchRequest
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, Facet]
+    notices: list[str] = field(default_factory=list)
+    searched: str = ""  # the query actually searched, when it differs from the one typed
+    suggestion: str = ""  # "did you mean": the query with diacritics restored
+
+    def to_json(self) -> dict:
+        """The JSON the API returns."""
+        hits = []
+        for hit in self.hits:
+            entry = hit.to_json()
+            entry["similar"] = [asdict(s) for s in hit.similar]
+            hits.append(entry)
+        return {
+            "query": self.request.q,
+            "searched": self.searched or self.request.q,
+            "suggestion": self.suggestion or None,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "hits": hits,
+            "facets": {
+                name: [asdict(value) for value in facet.values]
+                for name, facet in self.facets.items()
+            },
+            "notices": self.notices,
+        }
+
+
+@dataclass
+class ArticlePage:
+    """One article in full; ``paragraphs_html`` and ``title_html`` are safe HTML."""
+
+    id: str
+    title: str
+    title_html: str
+    paragraphs_html: list[str]
+    url: str | None
+    published: str | None
+    province: str | None
+    topics: list[str]
+    author: str | None
+    source: str | None
+    kicker: str | None
+    cited: list[str]
+    related: list[Similar] = field(default_factory=list)
+    similar: list[Similar] = field(default_factory=list)
+
+
+@dataclass
+class DocumentPage:
+    """A legal document number and the articles citing it, oldest first (a timeline)."""
+
+    key: str  # as written in the articles, e.g. "570/QĐ-UBND"
+    value: str  # the facet value, e.g. "570/qd-ubnd"
+    articles: list[Similar]
