@@ -16,13 +16,24 @@ from indexer.segment import segment_words
 from indexer.terms import syllable_hash
 from search_app.forward import ForwardStore
 from search_app.postings import PostingCache
-from search_app.query import And, DocNumber, Node, Not, Or, ParsedQuery, Phrase, Term
+from search_app.query import (
+    Alternatives,
+    And,
+    DocNumber,
+    Node,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Term,
+)
 
 SCORED_FIELDS = ("title", "text", "exact", "words")
 TITLE_WEIGHT = 1.5  # a syllable in the title, on top of its weight in the text
 EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
+ALTERNATIVE_WEIGHT = 0.3  # a syllable of another form of an abbreviation than the one typed
 LONG_QUERY = 12  # syllables: longer queries are pasted text, ranked on their rarest words
 KEEP_TERMS = 32  # syllables of a long query that count
 PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
@@ -62,6 +73,11 @@ class Engine:
             return self._mask("docnums", node.number.query_term()) | self._phrase_mask(node.terms)
         if isinstance(node, Not):
             return self.live & ~self.match(node.node)
+        if isinstance(node, Alternatives):
+            mask = self.match(node.typed)
+            for other in node.others:
+                mask |= self.match(other)
+            return mask
         masks = [self.match(child) for child in node.nodes]
         combined = masks[0].copy()
         for mask in masks[1:]:
@@ -123,7 +139,24 @@ class Engine:
                     add("words", word, WORD_WEIGHT)
         for number in _document_numbers(parsed.root):
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
+        for term in dict.fromkeys(_alternative_terms(parsed.root)):
+            add("text", term.folded, ALTERNATIVE_WEIGHT)
+            add("title", term.folded, ALTERNATIVE_WEIGHT * TITLE_WEIGHT)
         return dense[candidates] if dense is not None else scores
+
+    def more_like(self, terms: list[Term], exclude: np.ndarray, limit: int) -> list[int]:
+        """Articles sharing the most telling of an article's syllables (more like this):
+        those other articles hold too, but not too many; ``exclude`` masks the article and
+        its near-duplicates."""
+        live = max(1, int(self.live.sum()))
+        frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in terms}
+        telling = [t for t in terms if 2 <= frequency[t.folded] <= live // 5]
+        telling = sorted(telling, key=lambda t: frequency[t.folded])[:KEEP_TERMS]
+        counts = np.zeros(len(self.live), dtype=np.int16)
+        for term in telling:
+            counts[self.postings.get("text", term.folded).docs] += 1
+        candidates = np.flatnonzero((counts >= 2) & self.live & ~exclude)
+        return self.rank_terms(telling, candidates, limit)
 
     def rank_terms(self, terms: list[Term], candidates: np.ndarray, limit: int) -> list[int]:
         """The ``limit`` candidates scoring best on some syllables (more like this)."""
@@ -148,6 +181,18 @@ class Engine:
             top = np.argpartition(-scores, limit - 1)[:limit]
             candidates, scores = candidates[top], scores[top]
         return candidates[np.lexsort((candidates, -scores))].tolist()
+
+
+def _alternative_terms(node: Node | None) -> list[Term]:
+    """The syllables of the other forms of the query's abbreviations and long forms."""
+    if isinstance(node, Alternatives):
+        found = []
+        for other in node.others:
+            found += [other] if isinstance(other, Term) else list(getattr(other, "terms", ()))
+        return found
+    if isinstance(node, (And, Or)):
+        return [term for child in node.nodes for term in _alternative_terms(child)]
+    return []
 
 
 def _document_numbers(node: Node | None) -> list[DocNumber]:

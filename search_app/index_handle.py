@@ -51,7 +51,7 @@ class IndexState:
         reader = searcher.reader()
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
         forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
-        signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count)
+        signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count, forward)
         return cls(searcher, tables, Engine(postings, tables.live, forward), signatures)
 
 

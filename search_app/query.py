@@ -71,7 +71,16 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Term | Phrase | DocNumber | Not | And | Or
+@dataclass(frozen=True)
+class Alternatives:
+    """Words as typed, or another form of them (UBND / Ủy ban nhân dân): both match, the
+    typed form ranks first."""
+
+    typed: Node
+    others: tuple[Node, ...]
+
+
+Node = Term | Phrase | DocNumber | Not | And | Or | Alternatives
 
 
 @dataclass
@@ -91,6 +100,8 @@ class ParsedQuery:
                 found.append(node)
             elif isinstance(node, (Phrase, DocNumber)):
                 found.extend(node.terms)
+            elif isinstance(node, Alternatives):
+                walk(node.typed)
             elif isinstance(node, (And, Or)):
                 for child in node.nodes:
                     walk(child)
@@ -106,7 +117,7 @@ class ParsedQuery:
         def plain(node: Node) -> bool:
             if isinstance(node, And):
                 return all(plain(child) for child in node.nodes)
-            return isinstance(node, (Term, Phrase, DocNumber))
+            return isinstance(node, (Term, Phrase, DocNumber, Alternatives))
 
         return self.root is not None and plain(self.root)
 
@@ -306,6 +317,8 @@ def _count_clauses(node: Node | None) -> int:
         return sum(_count_clauses(child) for child in node.nodes)
     if isinstance(node, Not):
         return _count_clauses(node.node)
+    if isinstance(node, Alternatives):
+        return _count_clauses(node.typed)
     return 1
 
 

@@ -14,12 +14,21 @@ from whoosh.searching import Searcher
 
 from indexer.segment import segment_words
 from indexer.vietnamese import SYLLABLE_RE, fold
-from search_app.duplicates import THRESHOLD as DUPLICATE
+from search_app.abbreviations import expand_query
 from search_app.duplicates import Pushback
 from search_app.engine import LONG_QUERY
 from search_app.facet_counts import count_facets
 from search_app.index_handle import IndexHandle, IndexState, IndexUnavailable
-from search_app.query import DocNumber, Node, Not, ParsedQuery, Phrase, Term, parse_query
+from search_app.query import (
+    Alternatives,
+    DocNumber,
+    Node,
+    Not,
+    ParsedQuery,
+    Phrase,
+    Term,
+    parse_query,
+)
 from search_app.results import (
     ArticlePage,
     DocumentPage,
@@ -46,6 +55,9 @@ def highlight_spec(parsed: ParsedQuery) -> Highlight:
             terms.add(node.folded)
         elif isinstance(node, (Phrase, DocNumber)):
             sequences.append(tuple(t.folded for t in node.terms))
+        elif isinstance(node, Alternatives):
+            for form in (node.typed, *node.others):
+                walk(form)
         elif not isinstance(node, Not):
             for child in node.nodes:
                 walk(child)
@@ -147,7 +159,7 @@ class ArchiveSearch:
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search and build the page of results the request asks for."""
-        parsed = parse_query(request.q)
+        parsed = expand_query(parse_query(request.q))
         with self.handle.current() as state:
             matched, filters, notices = self._select(state, parsed, request)
             allowed = matched.copy()
@@ -169,7 +181,7 @@ class ArchiveSearch:
     def export(self, request: SearchRequest) -> Iterator[Hit]:
         """Every result of a search, in order, not grouped (for CSV and JSON Lines). The
         index commit it started on stays open until the last result is out."""
-        parsed = parse_query(request.q)
+        parsed = expand_query(parse_query(request.q))
         with self.handle.pinned() as state:
             with self.handle.lock:
                 matched, filters, _ = self._select(state, parsed, request)
@@ -210,7 +222,7 @@ class ArchiveSearch:
     def article(self, article_id: str, q: str = "") -> ArticlePage | None:
         """One article in full with the query's matches marked, its near-duplicates and
         related articles; None for an unknown id."""
-        spec = highlight_spec(parse_query(q)) if q else Highlight()
+        spec = highlight_spec(expand_query(parse_query(q))) if q else Highlight()
         with self.handle.current() as state:
             docnum = state.searcher.document_number(id=article_id)
             if docnum is None:
@@ -241,13 +253,13 @@ class ArchiveSearch:
         self, state: IndexState, docnum: int, text: str
     ) -> tuple[list[Similar], list[Similar]]:
         """An article's near-duplicates, and the articles most like it (more like this)."""
+        everyone = np.flatnonzero(state.tables.live)
+        everyone = everyone[everyone != docnum]
+        duplicates = state.signatures.similar_to(docnum, everyone)
         terms = [Term(s) for s in dict.fromkeys(fold(s) for s in SYLLABLE_RE.findall(text))]
-        candidates = np.flatnonzero(state.engine.match_most(terms) & state.tables.live)
-        candidates = candidates[candidates != docnum]
-        shared = state.signatures.overlaps(docnum, candidates)
-        duplicates = candidates[shared >= DUPLICATE]
-        others = candidates[shared < DUPLICATE]
-        ranked = state.engine.rank_terms(state.engine.informative(terms), others, RELATED)
+        exclude = np.zeros(len(state.tables.live), dtype=bool)
+        exclude[[docnum, *duplicates]] = True
+        ranked = state.engine.more_like(terms, exclude, RELATED)
         return (
             [_similar(state.searcher, int(d)) for d in duplicates[:20]],
             [_similar(state.searcher, int(d)) for d in ranked],
