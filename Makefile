@@ -19,9 +19,17 @@ run: $(VENV)/.installed
 	$(BIN)/python -m indexer archive --index index
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - 'search_app:create_app()'
 
-## Install everything and run the test suite
-test: $(VENV)/.installed
+## Install everything (and Debian's chromium for the browser test) and run the test suite
+test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m pytest
+
+# Debian's chromium and chromium-driver for tests/test_browser.py; apt-get runs only when one
+# is missing (CI runs as root; elsewhere through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser-deps:
+	@command -v chromium >/dev/null && test -x /usr/bin/chromedriver || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
 ## Benchmarks on the shared corpus (takes about an hour); results go to docs/benchmarks.md
 CORPUS ?= ../shared/corpus

@@ -1,14 +1,40 @@
-"""Blueprint: /, /search, /search.json, /article/<id>. One data function feeds HTML and JSON."""
+"""Blueprint: /, /search (.json, .csv, .jsonl), /article/<id>, /document/<number>.
+
+One data function feeds every format: the page, the JSON and the exports read the same
+SearchRequest from the same URL parameters.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from itertools import groupby
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from werkzeug.datastructures import MultiDict
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from indexer.docnumbers import KIND_NAMES, find_document_numbers
+from indexer.vietnamese import fold
+from search_app.chart import month_values, year_bars
+from search_app.export import export_response
 from search_app.index_handle import IndexUnavailable
-from search_app.results import SORTS, SearchPage, SearchRequest
+from search_app.params import (
+    BadParameter,
+    hidden_fields,
+    only_year_url,
+    parse_format,
+    parse_request,
+    search_url,
+    toggle_url,
+)
+from search_app.results import SearchRequest
 from search_app.search import ArchiveSearch
 
 bp = Blueprint("search", __name__)
@@ -22,70 +48,47 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-
-
-class BadRequest(Exception):
-    """A search parameter that cannot be understood; shown to the user with status 400."""
+MACHINE_FORMATS = ("json", "jsonl")  # errors in these formats are answered in JSON
 
 
 def _archive() -> ArchiveSearch:
     return current_app.extensions["archive_search"]
 
 
-def parse_request(args: MultiDict) -> SearchRequest:
-    """Read a SearchRequest from URL parameters; raises BadRequest with a message."""
-    page_text = args.get("page", "1").strip() or "1"
-    try:
-        page = int(page_text)
-    except ValueError:
-        raise BadRequest(f"Tham số page phải là số nguyên, không phải {page_text!r}.") from None
-    sort = args.get("sort", "relevance") or "relevance"
-    if sort not in SORTS:
-        raise BadRequest(f"Tham số sort chỉ nhận {' hoặc '.join(SORTS)}.")
-    return SearchRequest(
-        q=args.get("q", "")[:2000],
-        province=tuple(dict.fromkeys(v for v in args.getlist("province") if v)),
-        year=tuple(dict.fromkeys(v for v in args.getlist("year") if v)),
-        topic=tuple(dict.fromkeys(v for v in args.getlist("topic") if v)),
-        sort=sort,
-        page=max(1, min(page, 10**6)),
-    )
+def _wants_json() -> bool:
+    """Whether an error should be answered in JSON: the .json / .jsonl URLs or ?format=."""
+    suffix = request.path.rpartition(".")[2]
+    return suffix in MACHINE_FORMATS or request.args.get("format") in MACHINE_FORMATS
 
 
-def search_url(req: SearchRequest, endpoint: str = "/search", **changes: object) -> str:
-    """The URL of a search like ``req`` with some parameters changed (page resets to 1)."""
-    state = {
-        "q": req.q,
-        "province": list(req.province),
-        "year": list(req.year),
-        "topic": list(req.topic),
-        "sort": req.sort,
-        "page": 1,
-    }
-    state.update(changes)
-    pairs = []
-    for key, value in state.items():
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if item in ("", None) or (key == "sort" and item == "relevance"):
-                continue
-            if key == "page" and item == 1:
-                continue
-            pairs.append((key, item))
-    return endpoint + ("?" + urlencode(pairs) if pairs else "")
-
-
-def toggle_url(req: SearchRequest, facet: str, value: str) -> str:
-    """The URL that selects a facet value, or unselects it when it is selected."""
-    current = list(getattr(req, facet))
-    chosen = [v for v in current if v != value] if value in current else [*current, value]
-    return search_url(req, **{facet: chosen})
+def _error(status: int, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, message=message), status
 
 
 @bp.app_template_filter("vndate")
 def vndate(published: str) -> str:
     """'2021-01-26' -> '26/01/2021'; partial dates keep what is known."""
     return "/".join(reversed(published.split("-")))
+
+
+@bp.app_template_filter("vnnumber")
+def vnnumber(number: int) -> str:
+    """12345 -> '12.345' (Vietnamese thousands separator)."""
+    return f"{number:,}".replace(",", ".")
+
+
+@bp.app_template_filter("document_kind")
+def document_kind(key: str) -> str:
+    """'925/2006/QĐ-UBND' -> 'Quyết định · năm 2006 · UBND': what a cited number says."""
+    found = find_document_numbers(key)
+    if not found:
+        return ""
+    document = found[0]
+    kind = KIND_NAMES.get(document.kind, (document.kind,))[0]
+    parts = [kind[:1].upper() + kind[1:], f"năm {document.year}" if document.year else ""]
+    return " · ".join(part for part in [*parts, document.issuer] if part)
 
 
 @bp.after_app_request
@@ -98,52 +101,69 @@ def add_security_headers(response: Response) -> Response:
 @bp.app_errorhandler(IndexUnavailable)
 def index_unavailable(error: IndexUnavailable):
     """503 while there is no index to search."""
-    if request.path.endswith(".json"):
-        return jsonify(error=str(error)), 503
-    return render_template("error.html", status=503, message=str(error)), 503
+    return _error(503, str(error))
+
+
+@bp.app_errorhandler(BadParameter)
+def bad_parameter(error: BadParameter):
+    """400 with the reason, for a parameter that cannot be understood."""
+    return _error(400, str(error))
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
     """A 404 page in Vietnamese."""
-    message = "Không tìm thấy trang hoặc bài viết này."
-    if request.path.endswith(".json"):
-        return jsonify(error=message), 404
-    return render_template("error.html", status=404, message=message), 404
+    return _error(404, "Không tìm thấy trang hoặc bài viết này.")
 
 
-def _run_search() -> tuple[SearchRequest | None, SearchPage | None, str | None]:
-    try:
-        req = parse_request(request.args)
-    except BadRequest as error:
-        return None, None, str(error)
-    return req, _archive().search(req), None
+def _render_search(req: SearchRequest):
+    page = _archive().search(req)
+    return render_template(
+        "search.html",
+        req=req,
+        page=page,
+        bars=year_bars(page.facets.get("year")),
+        month_values=month_values,
+        search_url=search_url,
+        toggle_url=toggle_url,
+        only_year_url=only_year_url,
+        facet_size=current_app.config["FACET_SIZE"],
+    )
 
 
 @bp.get("/")
 @bp.get("/search")
 def search_page():
-    """The search page; an empty query lists the whole archive, newest first."""
-    req, page, error = _run_search()
-    if error:
-        return render_template("error.html", status=400, message=error), 400
-    return render_template(
-        "search.html",
-        req=req,
-        page=page,
-        search_url=search_url,
-        toggle_url=toggle_url,
-        facet_size=current_app.config["FACET_SIZE"],
-    )
+    """The search page (or ``?format=json|csv|jsonl``); an empty query lists the archive."""
+    fmt = parse_format(request.args)
+    req = parse_request(request.args)
+    typed = (request.args.get("from"), request.args.get("to"))
+    if fmt == "html" and typed != (req.date_from or None, req.date_to or None):
+        # The form sends empty dates and people type 05/03/2021: link to the plain URL.
+        return redirect(search_url(req, page=req.page))
+    if fmt == "json":
+        return jsonify(_archive().search(req).to_json())
+    if fmt in ("csv", "jsonl"):
+        return export_response(_archive(), req, fmt)
+    return _render_search(req)
 
 
 @bp.get("/search.json")
 def search_json():
     """The same search as JSON."""
-    _req, page, error = _run_search()
-    if error:
-        return jsonify(error=error), 400
-    return jsonify(page.to_json())
+    return jsonify(_archive().search(parse_request(request.args)).to_json())
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every result of the search as CSV."""
+    return export_response(_archive(), parse_request(request.args), "csv")
+
+
+@bp.get("/search.jsonl")
+def search_jsonl():
+    """Every result of the search as JSON Lines."""
+    return export_response(_archive(), parse_request(request.args), "jsonl")
 
 
 @bp.get("/article/<path:article_id>")
@@ -154,4 +174,31 @@ def article_page(article_id: str):
     if article is None:
         abort(404)
     back = search_url(SearchRequest(q=q)) if q else "/search"
-    return render_template("article.html", article=article, q=q, back=back)
+    return render_template("article.html", article=article, q=q, back=back, fold=fold)
+
+
+@bp.get("/document/<path:value>")
+def document_page(value: str):
+    """The articles citing a document number, oldest first; any spelling of the number
+    (570/QĐ-UBND) is sent on to its canonical URL (570/qd-ubnd)."""
+    document = _archive().document(value)
+    if document is None:
+        if fold(value) != value and _archive().document(fold(value)) is not None:
+            return redirect(url_for("search.document_page", value=fold(value)), 301)
+        abort(404)
+    timeline = [
+        (year, list(items))
+        for year, items in groupby(document.articles, key=lambda a: (a.published or "")[:4])
+    ]
+    return render_template(
+        "document.html",
+        document=document,
+        timeline=timeline,
+        filter_url=search_url(SearchRequest(cited=(document.value,))),
+    )
+
+
+@bp.app_context_processor
+def form_state():
+    """What the search form in every page's header needs."""
+    return {"hidden_fields": hidden_fields}
