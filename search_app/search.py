@@ -42,7 +42,7 @@ from search_app.snippets import Highlight, highlight, snippet
 
 RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
 RELATED = 5  # "related articles" on an article page
-EXACT_PAGES = 1000  # results up to which the number of (grouped) pages is counted exactly
+EXACT_PAGES = 100  # results up to which the number of (grouped) pages is counted exactly
 
 
 def highlight_spec(parsed: ParsedQuery) -> Highlight:
