@@ -26,6 +26,7 @@ from search_app.engine import SCORED_FIELDS, Engine
 from search_app.facets import FacetTables
 from search_app.forward import ForwardStore
 from search_app.postings import PostingCache
+from search_app.spelling import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class IndexState:
     tables: FacetTables
     engine: Engine
     signatures: Signatures
+    vocabulary: Vocabulary
     users: int = 0  # exports still reading it after a newer commit took its place
 
     @classmethod
@@ -52,7 +54,9 @@ class IndexState:
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
         forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
         signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count, forward)
-        return cls(searcher, tables, Engine(postings, tables.live, forward), signatures)
+        vocabulary = Vocabulary.from_reader(reader)
+        engine = Engine(postings, tables.live, forward)
+        return cls(searcher, tables, engine, signatures, vocabulary)
 
 
 def _column(reader, name: str):

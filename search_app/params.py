@@ -7,7 +7,6 @@ link on it (facets, sort, pages, exports) is the same URL with one thing changed
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -18,8 +17,6 @@ MAX_QUERY = 2000  # characters of a query that are searched
 FORMATS = ("html", "json", "csv", "jsonl")
 # A date as people type it in Vietnam: 05/03/2021 or 03/2021.
 _DMY_RE = re.compile(r"(?:(\d{1,2})/)?(\d{1,2})/(\d{4})")
-# "as typed": searched without Telex/VNI conversion, once SearchRequest has the field.
-_VERBATIM = "verbatim" in {f.name for f in fields(SearchRequest)}
 
 
 class BadParameter(Exception):
@@ -68,7 +65,6 @@ def parse_request(args: MultiDict) -> SearchRequest:
     date_to = parse_date(args.get("to", ""), upper=True)
     if date_from and date_to and date_bound(date_from, False) > date_bound(date_to, True):
         raise BadParameter(f"Ngày bắt đầu {date_from} ở sau ngày kết thúc {date_to}.")
-    extra = {"verbatim": args.get("verbatim") == "1"} if _VERBATIM else {}
     return SearchRequest(
         q=args.get("q", "")[:MAX_QUERY],
         **{name: _values(args, name) for name in FACETS},
@@ -76,7 +72,7 @@ def parse_request(args: MultiDict) -> SearchRequest:
         date_to=date_to,
         sort=sort,
         page=max(1, min(page, 10**6)),
-        **extra,
+        verbatim=args.get("verbatim") == "1",
     )
 
 

@@ -42,6 +42,7 @@ class SearchRequest:
     date_to: str = ""
     sort: str = "relevance"
     page: int = 1
+    verbatim: bool = False  # search the query as typed, without reading it as Telex or VNI
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Selected facet values by facet name."""

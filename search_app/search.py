@@ -19,6 +19,7 @@ from search_app.duplicates import Pushback
 from search_app.engine import LONG_QUERY
 from search_app.facet_counts import count_facets
 from search_app.index_handle import IndexHandle, IndexState, IndexUnavailable
+from search_app.keyboard import convert_query
 from search_app.query import (
     Alternatives,
     DocNumber,
@@ -39,10 +40,12 @@ from search_app.results import (
     date_bound,
 )
 from search_app.snippets import Highlight, highlight, snippet
+from search_app.spelling import correct, suggest
 
 RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
 RELATED = 5  # "related articles" on an article page
 EXACT_PAGES = 100  # results up to which the number of (grouped) pages is counted exactly
+SUGGEST_BELOW = 5  # "did you mean" is offered when a query finds fewer results than this
 
 
 def highlight_spec(parsed: ParsedQuery) -> Highlight:
@@ -157,10 +160,40 @@ class ArchiveSearch:
             pages = counted
         return wanted, pages, groups
 
+    @staticmethod
+    def _keyboard_reading(state: IndexState, request: SearchRequest) -> str:
+        """The query read as Telex or VNI when it was typed with the Vietnamese keyboard off
+        ("chuyeenr ddooir soos"), else ""."""
+        if request.verbatim:
+            return ""
+        return convert_query(request.q, state.vocabulary.knows) or ""
+
+    @staticmethod
+    def _suggestion(
+        state: IndexState, query: str, found: int, filters: dict[str, np.ndarray]
+    ) -> str:
+        """ "Did you mean": the query with typos fixed and diacritics restored, when the query
+        found little and the suggestion finds more (or the same, better spelled)."""
+        if found >= SUGGEST_BELOW:
+            return ""
+        corrected = correct(query, state.vocabulary)
+        candidate = suggest(corrected or query, state.vocabulary) or corrected
+        parsed = expand_query(parse_query(candidate)) if candidate else None
+        if parsed is None or parsed.root is None or parsed.notices:
+            return ""
+        matched = state.engine.match(parsed.root) & state.tables.live
+        for mask in filters.values():
+            matched &= mask
+        count = int(matched.sum())
+        better = count > found or (count and fold(candidate) == fold(query))
+        return candidate if better else ""
+
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search and build the page of results the request asks for."""
-        parsed = expand_query(parse_query(request.q))
         with self.handle.current() as state:
+            searched = self._keyboard_reading(state, request)
+            query = searched or request.q
+            parsed = expand_query(parse_query(query))
             matched, filters, notices = self._select(state, parsed, request)
             allowed = matched.copy()
             for mask in filters.values():
@@ -174,16 +207,28 @@ class ArchiveSearch:
                 hit.similar = [_similar(state.searcher, d) for d in group[1:]]
                 hits.append(hit)
             facets = count_facets(state.searcher, state.tables, request, matched, filters)
+            strict = 0 if RELAXED_NOTICE in notices else total
+            suggestion = self._suggestion(state, query, strict, filters) if query else ""
         return SearchPage(
-            request, total, page, pages, self.page_size, hits, facets, parsed.notices + notices
+            request,
+            total,
+            page,
+            pages,
+            self.page_size,
+            hits,
+            facets,
+            parsed.notices + notices,
+            searched=searched,
+            suggestion=suggestion,
         )
 
     def export(self, request: SearchRequest) -> Iterator[Hit]:
         """Every result of a search, in order, not grouped (for CSV and JSON Lines). The
         index commit it started on stays open until the last result is out."""
-        parsed = expand_query(parse_query(request.q))
         with self.handle.pinned() as state:
             with self.handle.lock:
+                query = self._keyboard_reading(state, request) or request.q
+                parsed = expand_query(parse_query(query))
                 matched, filters, _ = self._select(state, parsed, request)
                 allowed = matched.copy()
                 for mask in filters.values():
