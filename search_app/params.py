@@ -11,9 +11,12 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from search_app.query import MAX_QUERY_CHARS
 from search_app.results import FACETS, SORTS, BadDate, SearchRequest, date_bound
 
-MAX_QUERY = 2000  # characters of a query that are searched
+# Characters of a query kept from the URL: more than the parser reads (MAX_QUERY_CHARS), so
+# that it can say the query was cut, and little enough to bound the work on a hostile URL.
+MAX_QUERY = 4 * MAX_QUERY_CHARS
 FORMATS = ("html", "json", "csv", "jsonl")
 # A date as people type it in Vietnam: 05/03/2021 or 03/2021.
 _DMY_RE = re.compile(r"(?:(\d{1,2})/)?(\d{1,2})/(\d{4})")

@@ -322,6 +322,16 @@ def _count_clauses(node: Node | None) -> int:
     return 1
 
 
+# Syntax of other engines that we read as plain words, saying so.
+_WILDCARD_RE = re.compile(r"\w\*|\*\w|\w\?\w")  # "tại sao?" is a question, not a wildcard
+_FIELD_RE = re.compile(r"(?<![\w/])(?!https?:)[A-Za-z_]+:[^\s/]")
+WILDCARD_NOTICE = (
+    "Không hỗ trợ ký tự đại diện * và ?: đã tìm các từ như đã gõ. "
+    "Gõ không dấu để tìm mọi cách viết của một từ."
+)
+FIELD_NOTICE = "Không hỗ trợ cú pháp trường (ví dụ province:…): hãy dùng bộ lọc bên cạnh kết quả."
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse what the user typed; never raises."""
     notices: list[str] = []
@@ -330,6 +340,10 @@ def parse_query(text: str) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
         notices.append(f"Câu truy vấn quá dài: chỉ dùng {MAX_QUERY_CHARS} ký tự đầu.")
+    if _WILDCARD_RE.search(text):
+        notices.append(WILDCARD_NOTICE)
+    if _FIELD_RE.search(text):
+        notices.append(FIELD_NOTICE)
     parser = _Parser(_lex(text), notices)
     root = parser.parse_or()
     if _count_clauses(root) > MAX_CLAUSES:

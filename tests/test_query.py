@@ -43,12 +43,24 @@ def test_document_numbers(typed):
         ("Bắc Kạn OR", "OR"),
         ("-bóng", "loại trừ"),
         ("x " * 400, "quá"),
+        ("chuy*", "ký tự đại diện"),
+        ("*doi so", "ký tự đại diện"),
+        ("province:bac-kan", "cú pháp trường"),
+        ("intitle:chuyen doi", "cú pháp trường"),
     ],
 )
 def test_malformed_queries_are_answered_with_a_notice(typed, notice):
     parsed = parse_query(typed)
     assert parsed.root is not None
     assert any(notice in n for n in parsed.notices)
+
+
+@pytest.mark.parametrize(
+    "typed", ["tại sao?", "lúc 9:15", "http://stttt.backan.gov.vn", "Thông báo:Bắc", "570/QĐ-UBND"]
+)
+def test_ordinary_punctuation_gets_no_notice(typed):
+    parsed = parse_query(typed)
+    assert parsed.root is not None and parsed.notices == []
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "OR", "-", '""', "()", "|||", "\x00\x07"])

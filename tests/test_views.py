@@ -345,22 +345,6 @@ def test_near_duplicates_are_grouped_under_the_best_hit(client):
     assert f"/article/{SEED_002}?q=bac+kan" in group and "28/08/2023" in group
 
 
-def test_searched_and_suggestion_lines(client, archive_search, monkeypatch):
-    real = archive_search.search
-
-    def converted(req):
-        page = real(req)
-        page.searched, page.suggestion = "chuyển đổi số", "chuyển đổi số"
-        return page
-
-    monkeypatch.setattr(archive_search, "search", converted)
-    page = client.get("/search?q=chuyeenr+ddooir+soos").get_data(as_text=True)
-    assert "Đang hiển thị kết quả cho «<strong>chuyển đổi số</strong>»" in page
-    assert 'href="/search?q=chuyeenr+ddooir+soos&amp;verbatim=1"' in page
-    assert "Có phải bạn muốn tìm: " in page
-    assert 'href="/search?q=chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91">«chuyển đổi số»' in page
-
-
 def test_notices_are_shown(client):
     page = client.get("/search?q=diễn+tập+an+toàn+thông+tin+zzzkhông").get_data(as_text=True)
     assert '<p class="notice" role="status">Không có bài nào chứa đủ mọi từ' in page
