@@ -42,14 +42,16 @@ KIND_NAMES = {
 }
 
 
+_KIND_BY_WORDS = {
+    words: kind
+    for kind, names in KIND_NAMES.items()
+    for words in [(fold(kind),), *(tuple(fold(name).split()) for name in names)]
+}
+
+
 def kind_of(folded_words: tuple[str, ...]) -> str | None:
     """The kind a folded name or abbreviation stands for: ('quyet', 'dinh') -> 'QĐ'."""
-    for kind, names in KIND_NAMES.items():
-        if folded_words == (fold(kind),) or any(
-            folded_words == tuple(fold(n).split()) for n in names
-        ):
-            return kind
-    return None
+    return _KIND_BY_WORDS.get(folded_words)
 
 
 TEXT_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM)

@@ -46,6 +46,7 @@ RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang h
 RELATED = 5  # "related articles" on an article page
 EXACT_PAGES = 100  # results up to which the number of (grouped) pages is counted exactly
 SUGGEST_BELOW = 5  # "did you mean" is offered when a query finds fewer results than this
+TYPED_QUERY = 200  # characters: a longer query is pasted text, never Telex nor misspelt
 
 
 def highlight_spec(parsed: ParsedQuery) -> Highlight:
@@ -164,7 +165,7 @@ class ArchiveSearch:
     def _keyboard_reading(state: IndexState, request: SearchRequest) -> str:
         """The query read as Telex or VNI when it was typed with the Vietnamese keyboard off
         ("chuyeenr ddooir soos"), else ""."""
-        if request.verbatim:
+        if request.verbatim or len(request.q) > TYPED_QUERY:
             return ""
         return convert_query(request.q, state.vocabulary.knows) or ""
 
@@ -174,7 +175,7 @@ class ArchiveSearch:
     ) -> str:
         """ "Did you mean": the query with typos fixed and diacritics restored, when the query
         found little and the suggestion finds more (or the same, better spelled)."""
-        if found >= SUGGEST_BELOW:
+        if found >= SUGGEST_BELOW or len(query) > TYPED_QUERY:
             return ""
         corrected = correct(query, state.vocabulary)
         candidate = suggest(corrected or query, state.vocabulary) or corrected

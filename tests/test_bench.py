@@ -16,6 +16,7 @@ from bench.fts import escape_fts
 from bench.http import datasette_url
 from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
+from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
 from indexer.vietnamese import normalize_text
 
@@ -94,3 +95,12 @@ def test_write_section_keeps_the_others(tmp_path):
     assert text.startswith("# Benchmarks")
     assert "third" in text and "second" in text and "first" not in text
     assert text.index("## A") < text.index("## B")
+
+
+def test_hostile_queries_are_searched_without_raising(index_dir):
+    queries = hostile_queries(["chuyển", "đổi", "số", "Bắc", "Kạn"], 14, seed=3)
+    assert len(queries) == 7 and all(len(texts) == 2 for texts in queries.values())
+    assert max(len(q) for q in queries["paste of 10,000 characters"]) == 10_000
+    markdown, raised = time_hostile(index_dir, queries)
+    assert raised == 0
+    assert len(markdown.splitlines()) == 2 + 7 + 1  # header, rule, a row per kind, the total

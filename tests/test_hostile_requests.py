@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search_app.query import MAX_QUERY_CHARS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Pieces of query syntax, ours and other engines', glued together at random.
 SYNTAX = st.sampled_from(
@@ -109,3 +119,38 @@ def test_script_in_the_query_is_text_everywhere(client):
 def test_no_server_banner(client):
     response = client.get("/search")
     assert "Server" not in response.headers or "Werkzeug" not in response.headers["Server"]
+
+
+def test_gunicorn_as_configured_passes_long_queries_to_the_app(index_dir, tmp_path):
+    """The production server (gunicorn with the repository's gunicorn.conf.py): a 10,000-
+    character Vietnamese query, 30 kB once percent-encoded, gets the app's JSON, not a 400 of
+    gunicorn's own, and no version banner."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+               "search_app:create_app()"]  # fmt: skip
+    env = {**os.environ, "FLASK_INDEX_DIR": str(index_dir), "FLASK_WARM_UP": "false"}
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        query = ("chuyển đổi số tỉnh Bắc Kạn " * 400)[:10_000]
+        path = "/search.json?" + urlencode({"q": query})
+        assert len(path) > 25_000
+        for _ in range(300):  # until it listens
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", path)
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        response = connection.getresponse()
+        data = json.loads(response.read())
+        assert response.status == 200
+        assert data["total"] > 0 and any("2000" in notice for notice in data["notices"])
+        assert response.getheader("Server") == "gunicorn"  # no version
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
