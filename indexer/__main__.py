@@ -1,4 +1,4 @@
-"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N]"""
+"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--quiet] [--dry-run]"""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from indexer.build import BuildError, build_index
+from indexer.preview import COLUMNS, describe, preview
+from indexer.sources import Failure
 
 DEFAULT_ARCHIVE = Path("archive")
 DEFAULT_INDEX = Path("index")
@@ -18,7 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of the indexer."""
     parser = argparse.ArgumentParser(
         prog="python -m indexer",
-        description="Build or update the search index from archive pages and JSON Lines exports.",
+        description=(
+            "Build or update the search index from archive pages, JSON Lines exports and web "
+            "archives (WARC, ARC)."
+        ),
     )
     parser.add_argument(
         "paths",
@@ -47,13 +52,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes for extraction and word segmentation (default: all cores)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar, no warnings")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar, no warnings, no statistics"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be indexed (id, date, province, topics, title; tab-separated) "
+        "without writing the index",
+    )
     return parser
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the indexer's command line."""
     return build_parser().parse_args(argv)
+
+
+def dry_run(args: argparse.Namespace) -> int:
+    """Print what a build would index, one line per article, without writing the index."""
+    result, items = preview(args.paths, args.index, rebuild=args.rebuild, jobs=args.jobs)
+    print("\t".join(COLUMNS), flush=True)
+    for item in items:
+        if isinstance(item, Failure):
+            print(f"skipped {item.location}: {item.reason}", file=sys.stderr, flush=True)
+        else:
+            print(describe(item), flush=True)
+    if not args.quiet:
+        for line in result.stats.lines():
+            print(line, file=sys.stderr)
+    print(result.summary(), file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    if args.dry_run:
+        return dry_run(args)
     try:
         report = build_index(
             args.paths,
@@ -77,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for failure in report.failures:
         print(f"skipped {failure.location}: {failure.reason}", file=sys.stderr)
+    if not args.quiet:
+        for line in report.stats.lines():
+            print(line, file=sys.stderr)
     print(report.summary())
     nothing_indexed = report.indexed == 0 and report.unchanged == 0
     return 1 if nothing_indexed and (report.failed or not report.deleted) else 0

@@ -11,14 +11,17 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
+from indexer.article import Article
+from indexer.build_stats import BuildStats, source_name
 from indexer.extract import ExtractionError, extract_article
 from indexer.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.schema import INDEX_FORMAT, Manifest, build_schema, to_document
@@ -29,12 +32,18 @@ from indexer.sources import (
     SourceError,
     SourceFile,
     discover,
+    is_under,
     read_jsonl,
     read_page,
 )
+from indexer.warc import load_capture
+from indexer.warcplan import WarcPlan, plan_archives
 
 log = logging.getLogger(__name__)
 _SALT = INDEX_FORMAT.encode()
+# Characters of an article's text that are indexed: a long report is some 100,000; beyond
+# this is a dump, whose word segmentation alone would take minutes.
+MAX_BODY_CHARS = 500_000
 
 
 class BuildError(Exception):
@@ -50,6 +59,8 @@ class BuildReport:
     deleted: int = 0
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)  # web archive records, by reason
+    stats: BuildStats = field(default_factory=BuildStats)
 
     @property
     def failed(self) -> int:
@@ -58,9 +69,13 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line for the end of a build."""
+        skipped = ""
+        if self.skipped:
+            reasons = ", ".join(f"{reason} {count}" for reason, count in self.skipped.most_common())
+            skipped = f", skipped {self.skipped.total()} archive records ({reasons})"
         return (
             f"indexed {self.indexed}, unchanged {self.unchanged}, deleted {self.deleted}, "
-            f"failed {self.failed} in {self.seconds:.1f} s"
+            f"failed {self.failed}{skipped} in {self.seconds:.1f} s"
         )
 
 
@@ -69,8 +84,10 @@ class _Plan:
     tasks: list[RecordTask] = field(default_factory=list)
     unchanged: int = 0
     seen: dict[str, str] = field(default_factory=dict)  # id -> source key
+    first_at: dict[str, str] = field(default_factory=dict)  # id -> where it was first read
     failures: list[Failure] = field(default_factory=list)
     keep_sources: set[str] = field(default_factory=set)  # read partly: keep their old articles
+    skipped: Counter[str] = field(default_factory=Counter)  # web archive records, by reason
 
 
 def open_or_create(index_dir: Path) -> index.Index:
@@ -105,12 +122,16 @@ def _stamp(source: SourceFile) -> str:
     return f"{INDEX_FORMAT}:{source.stamp}"
 
 
-def _claim(plan: _Plan, record_id: str, source: SourceFile, location: str) -> bool:
+def _claim(plan: _Plan, record_id: str, source_key: str, location: str) -> bool:
     owner = plan.seen.get(record_id)
     if owner is not None:
-        plan.failures.append(Failure(location, f"duplicate id {record_id!r} (first in {owner})"))
+        first = plan.first_at.get(record_id, owner)
+        path, _, line = first.rpartition(":")
+        where = f"at line {line}" if path == source_key and line.isdigit() else f"in {first}"
+        plan.failures.append(Failure(location, f"duplicate id {record_id!r} (first {where})"))
         return False
-    plan.seen[record_id] = source.key
+    plan.seen[record_id] = source_key
+    plan.first_at[record_id] = location
     return True
 
 
@@ -133,7 +154,7 @@ def _plan_source(plan: _Plan, source: SourceFile, known: dict[str, Manifest]) ->
                 plan.keep_sources.add(source.key)
             continue
         record, record_digest = item
-        if not _claim(plan, record.id, source, record.location):
+        if not _claim(plan, record.id, source.key, record.location):
             continue
         old = known.get(record.id)
         if old is not None and old.digest == record_digest and old.source == source.key:
@@ -142,13 +163,19 @@ def _plan_source(plan: _Plan, source: SourceFile, known: dict[str, Manifest]) ->
             plan.tasks.append(RecordTask(record, source.key, _stamp(source), record_digest))
 
 
-def plan_build(sources: list[SourceFile], known: dict[str, Manifest]) -> _Plan:
-    """Decide what to (re)index: unchanged stamps skip a file unread, equal digests a record."""
+def plan_build(
+    sources: list[SourceFile], known: dict[str, Manifest], roots: list[Path] | None = None
+) -> _Plan:
+    """Decide what to (re)index: unchanged stamps skip a file unread, equal digests a record;
+    web archives are planned together (``indexer.warcplan``)."""
     plan = _Plan()
     ids_by_source: dict[str, list[str]] = {}
     for manifest in known.values():
-        ids_by_source.setdefault(manifest.source, []).append(manifest.id)
+        if not manifest.sources:
+            ids_by_source.setdefault(manifest.source, []).append(manifest.id)
     for source in sources:
+        if source.kind == "warc":
+            continue
         old_ids = ids_by_source.get(source.key, [])
         if old_ids and all(known[i].stamp == _stamp(source) for i in old_ids):
             plan.unchanged += len(old_ids)
@@ -156,12 +183,23 @@ def plan_build(sources: list[SourceFile], known: dict[str, Manifest]) -> _Plan:
                 plan.seen.setdefault(record_id, source.key)
             continue
         _plan_source(plan, source, known)
+    archives = [source for source in sources if source.kind == "warc"]
+    _add_archives(plan, plan_archives(archives, known, roots or [], _stamp, _SALT))
     return plan
 
 
-def _under(source_key: str, roots: list[Path]) -> bool:
-    path = Path(source_key)
-    return any(path == root or root in path.parents for root in roots)
+def _add_archives(plan: _Plan, archives: WarcPlan) -> None:
+    """Merge the web archives' plan into the build's; an id taken by a page fails."""
+    plan.unchanged += archives.unchanged
+    plan.failures += archives.failures
+    plan.keep_sources |= archives.keep_sources
+    plan.skipped.update(archives.skipped)
+    tasks = {task.record.id: task for task in archives.tasks}
+    for record_id, source in archives.seen.items():
+        task = tasks.get(record_id)
+        location = task.record.location if task else source
+        if _claim(plan, record_id, source, location) and task is not None:
+            plan.tasks.append(task)
 
 
 def vanished_ids(plan: _Plan, known: dict[str, Manifest], roots: list[Path]) -> list[str]:
@@ -171,18 +209,50 @@ def vanished_ids(plan: _Plan, known: dict[str, Manifest], roots: list[Path]) -> 
         for record_id, manifest in known.items()
         if record_id not in plan.seen
         and manifest.source not in plan.keep_sources
-        and _under(manifest.source, roots)
+        and is_under(manifest.source, roots)
     ]
+
+
+def extract_task(task: RecordTask) -> Article | Failure:
+    """The article a planned record holds, or why it cannot be indexed."""
+    record = task.record
+    try:
+        if record.capture is not None:
+            record = load_capture(record)
+        article = extract_article(record)
+    except (ExtractionError, SourceError) as error:
+        # The message may start with the location already: say it once.
+        return Failure(record.location, str(error).removeprefix(f"{record.location}: "))
+    if record.capture is not None:
+        article = replace(article, captured=record.capture.captured, urls=list(record.capture.urls))
+    if len(article.body) > MAX_BODY_CHARS:
+        log.warning(
+            "%s: text of %d characters: only the first %d are indexed",
+            record.location,
+            len(article.body),
+            MAX_BODY_CHARS,
+        )
+        article = replace(article, body=_cut(article.body, MAX_BODY_CHARS))
+    return article
+
+
+def _cut(text: str, limit: int) -> str:
+    """The text up to ``limit`` characters, ended at a paragraph (else a space) if one is near."""
+    head = text[:limit]
+    for mark in ("\n", " "):
+        end = head.rfind(mark)
+        if end > limit // 2:
+            return head[:end]
+    return head
 
 
 def index_record(task: RecordTask) -> dict | Failure:
     """Extract, segment and turn one record into a Whoosh document (runs in a worker)."""
-    try:
-        article = extract_article(task.record)
-    except ExtractionError as error:
-        return Failure(task.record.location, str(error))
+    article = extract_task(task)
+    if isinstance(article, Failure):
+        return article
     words = segment_words(article.title + "\n" + article.body)
-    manifest = Manifest(article.id, task.source, task.stamp, task.digest)
+    manifest = Manifest(article.id, task.source, task.stamp, task.digest, task.sources)
     return to_document(article, words, manifest)
 
 
@@ -228,13 +298,18 @@ def build_index(
     try:
         sources, failures = discover(paths)
         known = {} if rebuild else read_manifests(ix)
-        plan = plan_build(sources, known)
-        report = BuildReport(unchanged=plan.unchanged, failures=failures + plan.failures)
+        roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
+        plan = plan_build(sources, known, roots)
+        report = BuildReport(
+            unchanged=plan.unchanged, failures=failures + plan.failures, skipped=plan.skipped
+        )
         bar = _Progress(len(plan.tasks), progress)
 
         def on_chunk(done: ChunkDone) -> None:
             report.failures.extend(done.failures)
             report.indexed += len(done.indexed)
+            for source, province, year in done.facts:
+                report.stats.add_article(source_name(source, roots), province, year)
             for record_id in done.indexed:  # replaced: the old version goes
                 if record_id in known:
                     writer.delete_by_term("id", record_id)
@@ -247,7 +322,6 @@ def build_index(
                 index_dir, plan.tasks, jobs or os.cpu_count() or 1, index_record, on_chunk
             )
         bar.close()
-        roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
         for record_id in vanished_ids(plan, known, roots):
             writer.delete_by_term("id", record_id)
             report.deleted += 1
@@ -259,5 +333,7 @@ def build_index(
         if not writer.is_closed:
             writer.cancel()
         raise
+    for failure in report.failures:
+        report.stats.add_failure(failure, roots)
     report.seconds = time.perf_counter() - started
     return report

@@ -12,7 +12,9 @@ import re
 _DATE = (
     r"(?<!\d)(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d{2})"
     r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
-    r"|ngày\s+(?P<d3>\d{1,2})\s+tháng\s+(?P<m3>\d{1,2})\s+năm\s+(?P<y3>(?:19|20)\d{2}))(?!\d)"
+    r"|ngày\s+(?P<d3>\d{1,2})\s+tháng\s+(?P<m3>\d{1,2})\s+năm\s+(?P<y3>(?:19|20)\d{2})"
+    # Joomla's and K2's Vietnamese dates: "18 Tháng 6 2018", "18 tháng 6, 2018"
+    r"|(?P<d4>\d{1,2})\s+tháng\s+(?P<m4>\d{1,2})(?:\s+năm|,)?\s+(?P<y4>(?:19|20)\d{2}))(?!\d)"
 )
 DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _LABEL = (
@@ -22,7 +24,7 @@ _LABEL = (
 _TOKEN = (
     _LABEL + r"|thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn|lúc|ngày|vào|posted on"
     r"|(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
-    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm|,)?\s+\d{4})"
     r"|\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm|sa|ch))?|gmt\s*[+-]?\s*\d{0,2}|ict"
 )
 _SEP = r"[\s,|\-–—/:()\[\]]*"
@@ -31,6 +33,11 @@ DATE_LINE_RE = re.compile(rf"^{_SEP}(?:(?:{_TOKEN}){_SEP})+$", re.IGNORECASE)
 _LABELLED_RE = re.compile(rf"^\W*(?:{_LABEL})\b", re.IGNORECASE)
 _CLOCK_RE = re.compile(r"\bICT\b")  # SharePoint headers print the crawl time as "20:50 ICT ..."
 _ISO_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
+# A time with its zone: "2023-10-09T23:30:00+00:00" was 10 October in Vietnam.
+_ZONED_RE = re.compile(
+    r"^\s*(?:19|20)\d{2}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\s*$"
+)
+VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def _valid_date(year: str, month: str, day: str) -> str | None:
@@ -48,7 +55,9 @@ def dates_in(text: str) -> list[str]:
     for m in DATE_RE.finditer(text):
         year, month, day = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
         if not year:
-            year, month, day = m["y3"], m["m3"], m["d3"]
+            year, month, day = (
+                (m["y3"], m["m3"], m["d3"]) if m["y3"] else (m["y4"], m["m4"], m["d4"])
+            )
         date = _valid_date(year, month, day)
         if date:
             found.append(date)
@@ -56,7 +65,17 @@ def dates_in(text: str) -> list[str]:
 
 
 def normalize_published(value: str) -> str | None:
-    """'2021-01-26', '2021-01-26T08:00:00+07:00', '26/01/2021' -> '2021-01-26'; else None."""
+    """'2021-01-26', '2021-01-26T08:00:00+07:00', '26/01/2021' -> '2021-01-26'; else None.
+
+    A time with a zone is read in Vietnam's time (UTC+7): WordPress's SEO plugins write the
+    publication time in UTC, a day early for an article published before 7 in the morning.
+    """
+    if _ZONED_RE.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return _valid_date(*moment.astimezone(VIETNAM).strftime("%Y %m %d").split())
     match = _ISO_DATE_RE.match(value) if len(value) <= 100 else None
     if match is None:
         return date_line(value)

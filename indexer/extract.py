@@ -2,8 +2,9 @@
 
 A text scrape is read by ``indexer.textpage``, an HTML page by ``indexer.htmlpage``; a JSON Lines
 record has no page. Values given by a JSON Lines record or a sidecar win over what the page says.
-A province is scored by where its name stands (the publisher's site and name weigh most, then
-the title, kicker, lead and body) and kept only when it clearly leads.
+A provincial publisher's host or site name gives the province (``indexer.sites``); else a
+province is scored by where its name stands (a credited source weighs most, then the title,
+kicker, lead and body) and kept only when it clearly leads.
 
 ``ExtractionError`` is defined in ``indexer.textpage``, next to the parsers that raise it;
 callers import it from here.
@@ -19,8 +20,9 @@ from typing import Any
 
 from indexer.article import Article, RawRecord
 from indexer.dates import normalize_published
-from indexer.gazetteer import Province, find_province_mentions, resolve_province
+from indexer.gazetteer import find_province_mentions, resolve_province
 from indexer.htmlpage import parse_html_page
+from indexer.sites import publishing_province
 from indexer.textpage import ExtractionError, Page, clean_lines, parse_text_page
 from indexer.topics import assign_topics
 from indexer.vietnamese import normalize_text
@@ -39,7 +41,6 @@ PROVINCE_DOMINANCE = 2.0  # the best province must score this many times the run
 
 _PUBLISHER_TAG_RE = re.compile(r"\s*\([^()]{1,25}\)\s*[-–]\s*")  # "Tiêu đề (NLĐ)- Nội dung"
 _SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+\S)")
-_HOST_PREFIX_RE = re.compile(r"^(?:www|stttt|sotttt|tttt|bao|so|ubnd|cong)(?=[a-z]{4})")
 
 
 def derive_title(body: str) -> str:
@@ -57,24 +58,17 @@ def derive_title(body: str) -> str:
     return title
 
 
-def _host_province(url: str | None) -> Province | None:
-    """The province in a provincial site's host name: 'stttt.backan.gov.vn' -> Bắc Kạn."""
-    host = re.sub(r"^[a-z]+://", "", (url or "").lower()).split("/", 1)[0].split(":", 1)[0]
-    for piece in re.split(r"[.-]", host)[:-1]:
-        if len(piece) >= 4 and piece not in ("gov", "org", "com", "edu", "www", "net"):
-            province = resolve_province(_HOST_PREFIX_RE.sub("", piece))
-            if province is not None:
-                return province
-    return None
-
-
 def _detect_province(page: Page) -> str | None:
-    """The province an article is from: its publisher, title, kicker, else the dominant one."""
+    """The province an article is from: its publisher, title, kicker, else the dominant one.
+
+    A provincial site's host or name (``indexer.sites``) decides before any text is read.
+    """
+    publisher = publishing_province(page.url, page.source)
+    if publisher is not None:
+        return publisher.name
     scores: dict[str, float] = defaultdict(float)
-    publishers = [_host_province(page.url)]
-    publishers += [m.province for m in find_province_mentions(page.source or "")]
-    for province in filter(None, publishers):
-        scores[province.name] += PUBLISHER_SCORE
+    for mention in find_province_mentions(page.source or ""):
+        scores[mention.province.name] += PUBLISHER_SCORE
     lead, rest = (page.body[0], "\n".join(page.body[1:])) if page.body else ("", "")
     for text, weights in (
         (page.title or "", TITLE_SCORES),

@@ -53,6 +53,8 @@ class ChunkDone:
 
     indexed: list[str] = field(default_factory=list)  # ids of the documents added
     failures: list[Failure] = field(default_factory=list)
+    # (source, province, year) of each document added, for the build's statistics
+    facts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
 def _worker(
@@ -78,6 +80,8 @@ def _worker(
                 else:
                     writer.add_document(**document)
                     done.indexed.append(document["id"])
+                    meta = document.get("meta") or {}
+                    done.facts.append((document["source"], meta.get("province"), meta_year(meta)))
                     added = True
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
@@ -89,6 +93,12 @@ def _worker(
             results.put(("segment", None))
     except BaseException:
         results.put(("error", traceback.format_exc()))
+
+
+def meta_year(meta: dict) -> str | None:
+    """The year of a document's stored publication date."""
+    published = meta.get("published")
+    return published[:4] if published else None
 
 
 def _chunks(tasks: list[RecordTask]) -> Iterator[list[RecordTask]]:

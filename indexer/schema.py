@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import columns
@@ -31,7 +31,7 @@ from indexer.terms import document_terms
 from indexer.vietnamese import fold, slugify
 
 # Bump when extraction or analysis changes what an input becomes: every input is re-indexed.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 
 
 class TermCountsField(TEXT):
@@ -86,15 +86,22 @@ class Manifest:
     source: str
     stamp: str  # size and mtime of the source file, to skip it without reading it
     digest: str  # hash of the raw record and INDEX_FORMAT
+    # Web archives: every file holding a capture of the article's URLs -> its stamp (see
+    # indexer.warcplan); empty for other inputs.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         """Encode for the ``manifest`` column."""
-        return json.dumps([self.id, self.source, self.stamp, self.digest]).encode()
+        values: list = [self.id, self.source, self.stamp, self.digest]
+        if self.sources:
+            values.append(self.sources)
+        return json.dumps(values).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Manifest:
         """Decode a ``manifest`` column value."""
-        return cls(*json.loads(data))
+        values = json.loads(data)
+        return cls(*values[:4], sources=values[4] if len(values) > 4 else {})
 
 
 def date_key(published: str | None) -> int:
@@ -133,6 +140,8 @@ def to_document(article: Article, words: list[str], manifest: Manifest) -> dict:
         "source": article.source,
         "kicker": article.kicker,
         "cited": keys,
+        "captured": article.captured,
+        "urls": article.urls,
     }
     document = {
         "id": article.id,

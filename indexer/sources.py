@@ -1,8 +1,10 @@
-"""Walk the archive: .txt scrapes, .html pages, .jsonl(.gz) exports and their sidecars.
+"""Walk the archive: .txt scrapes, .html pages, .jsonl(.gz) exports and their sidecars, and
+web archives (.warc, .warc.gz, .arc, .arc.gz, read by ``indexer.warc``).
 
 A page's id is its path relative to the archive root it was found under; a JSON Lines
-record's id is its ``id`` field. Reading never raises for one bad input: it yields a
-``Failure`` with the location and the reason, and goes on.
+record's id is its ``id`` field; a web archive page's id is its URL (``warc.url_key``).
+Reading never raises for one bad input: it yields a ``Failure`` with the location and the
+reason, and goes on.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.article import RawRecord, RecordKind
 
+log = logging.getLogger(__name__)
+# A page file is read up to this size: a news page is well under it; what is larger (a dump,
+# inline media) is indexed from its start, as a truncated page.
+MAX_PAGE_BYTES = 8 << 20
 PAGE_SUFFIXES: dict[str, RecordKind] = {".txt": "txt", ".html": "html", ".htm": "html"}
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class RecordTask:
     source: str
     stamp: str
     digest: str
+    sources: dict[str, str] = field(default_factory=dict)  # web archives: file key -> stamp
 
 
 def input_kind(path: Path) -> RecordKind | None:
@@ -67,6 +76,8 @@ def input_kind(path: Path) -> RecordKind | None:
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
     return PAGE_SUFFIXES.get(path.suffix.lower())
 
 
@@ -86,9 +97,14 @@ def _stamp(*paths: Path | None) -> str:
     return "+".join(parts)
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, failures: list[Failure]) -> Iterator[Path]:
+    """The files under a folder, in order; folders that cannot be listed go to ``failures``."""
+
+    def unreadable(error: OSError) -> None:
+        failures.append(Failure(str(error.filename or root), _os_reason(error)))
+
     # followlinks=False: a symlink loop in an archive must not hang the build.
-    for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
@@ -102,7 +118,7 @@ def discover(paths: list[Path]) -> tuple[list[SourceFile], list[Failure]]:
     for given in paths:
         given = given.resolve() if given.exists() else given.absolute()
         if given.is_dir():
-            root, candidates = given, _walk(given)
+            root, candidates = given, _walk(given, failures)
         elif given.is_file():
             root, candidates = given.parent, iter([given])
         else:
@@ -113,7 +129,7 @@ def discover(paths: list[Path]) -> tuple[list[SourceFile], list[Failure]]:
             if kind is None:
                 continue
             try:
-                sidecar = _sidecar_of(path) if kind != "jsonl" else None
+                sidecar = _sidecar_of(path) if kind in ("txt", "html") else None
                 sources.append(SourceFile(path, root, kind, sidecar, _stamp(path, sidecar)))
             except OSError as error:
                 failures.append(Failure(str(path), _os_reason(error)))
@@ -122,6 +138,24 @@ def discover(paths: list[Path]) -> tuple[list[SourceFile], list[Failure]]:
 
 def _os_reason(error: OSError) -> str:
     return error.strerror or str(error)
+
+
+def reopen(key: str) -> SourceFile | None:
+    """The input file an earlier build recorded by its key, or None when it is gone."""
+    path = Path(key)
+    kind = input_kind(path)
+    try:
+        if kind is None or not path.is_file():
+            return None
+        return SourceFile(path, path.parent, kind, None, _stamp(path))
+    except OSError:
+        return None
+
+
+def is_under(key: str, roots: list[Path]) -> bool:
+    """Whether a source key is one of the given (resolved) files or folders or inside one."""
+    path = Path(key)
+    return any(path == root or root in path.parents for root in roots)
 
 
 def digest(*parts: bytes) -> str:
@@ -150,8 +184,20 @@ def _load_sidecar(path: Path) -> tuple[dict, bytes]:
 
 def read_page(source: SourceFile, salt: bytes) -> tuple[RawRecord, str]:
     """The record of a page file and its digest; raises SourceError or OSError."""
-    data = source.path.read_bytes()
-    fields, sidecar_bytes = _load_sidecar(source.sidecar) if source.sidecar else ({}, b"")
+    with source.path.open("rb") as stream:
+        data = stream.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        data = data[:MAX_PAGE_BYTES]
+        log.warning(
+            "%s: larger than %d MiB: only its start is indexed", source.key, MAX_PAGE_BYTES >> 20
+        )
+    fields, sidecar_bytes = {}, b""
+    if source.sidecar:
+        try:
+            fields, sidecar_bytes = _load_sidecar(source.sidecar)
+        except SourceError as error:  # the page is still good: index it without
+            log.warning("%s: %s; indexed without it", source.key, error)
+            sidecar_bytes = source.sidecar.read_bytes()
     record = RawRecord(source.page_id, source.kind, source.key, data, fields)
     return record, digest(salt, data, sidecar_bytes)
 

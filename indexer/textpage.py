@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.dates import byline_date, date_line, dates_in, is_header_clock, is_labelled
+from indexer.encodings import convert_legacy_lines, decode_with_charset, sniff_utf16
 from indexer.gazetteer import find_province_mentions
 from indexer.vietnamese import fold, normalize_text
 
@@ -22,7 +24,8 @@ HEADLINE_CHARS = 250  # a longer line is a paragraph, not a title
 KICKER_CHARS = 200
 JUNK_RATIO = 0.05  # share of control or replacement characters that marks binary junk
 JUNK_PROBE = 20000  # characters: how much of a text the junk ratio looks at
-BINARY_PROBE = 2048  # bytes: a NUL byte among the first of these marks binary content
+BINARY_PROBE = 2048  # bytes whose NULs tell binary content
+MAX_NUL_SHARE = 0.01  # more NUL bytes than this share of the probe (not UTF-16) marks binary
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -261,24 +264,48 @@ def split_page(lines: list[str], title_hint: str | None = None) -> Page:
 # --- decoding --------------------------------------------------------------------------------
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Bytes -> text: a BOM wins, then the declared charset, UTF-8, else Windows-1258.
+# Files that are sometimes saved under a page's name, by their first bytes.
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP (or Word, Excel)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word or Excel (97-2003)"),
+    (b"{\\rtf", "RTF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!\x1a\x07", "RAR"),
+)
 
-    Raises ExtractionError for binary content: a NUL byte near the start, which no page or
-    scrape in UTF-8 or Windows-1258 holds (UTF-16 without a BOM counts as binary too).
+
+def file_kind(data: bytes) -> str | None:
+    """What a file that is no page is, from its first bytes ('PDF', 'JPEG', ...), or None."""
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
+def decode_bytes(data: bytes, declared: str | Iterable[str | None] | None = None) -> str:
+    """Bytes -> text: a BOM, UTF-8, a declared charset, else the most Vietnamese reading.
+
+    declared: one charset label, or several, best first. A declared charset loses only to a
+    reading that is clearly more Vietnamese; bytes in no charset that reads as Vietnamese are
+    read as Windows-1258, or as windows-1252 when a legacy font (TCVN3, VNI) reads them better
+    (see ``indexer.encodings.decode_with_charset``).
+
+    UTF-16 without a BOM is told by where its NUL bytes fall. Raises ExtractionError for
+    binary content: NUL bytes near the start beyond ``MAX_NUL_SHARE``, which no page in UTF-8
+    or Windows-1258 holds; a few stray NULs in a text are dropped.
     """
+    if kind := file_kind(data):
+        raise ExtractionError(f"a {kind} file, not a page")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    if b"\x00" in data[:BINARY_PROBE]:
+    if utf16 := sniff_utf16(data):
+        return data.decode(utf16, errors="replace")
+    probe = data[:BINARY_PROBE]
+    if probe.count(0) > MAX_NUL_SHARE * len(probe):
         raise ExtractionError("binary content")
-    for encoding in (declared, "utf-8"):
-        if encoding:
-            try:
-                return data.decode(codecs.lookup(encoding).name)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return data.decode("cp1258", errors="replace")
+    return decode_with_charset(data.replace(b"\x00", b""), declared)
 
 
 def check_text(text: str) -> str:
@@ -294,4 +321,6 @@ def check_text(text: str) -> str:
 def parse_text_page(content: str | bytes) -> Page:
     """A text scrape (like the seed pages), as bytes or text -> Page."""
     text = decode_bytes(content) if isinstance(content, bytes) else content
-    return split_page(clean_lines(normalize_text(check_text(text))))
+    # Before normalize_text: TCVN3 writes ư as a soft hyphen, which normalizing would drop.
+    text = convert_legacy_lines(check_text(text))
+    return split_page(clean_lines(normalize_text(text)))

@@ -20,6 +20,11 @@ _HATTED = set("ăâêôơưĂÂÊÔƠƯ")  # vowels that carry a diacritic of th
 # Spaces that look like a space but are not one; zero-width characters vanish.
 _SPACE_TABLE = {cp: " " for cp in (0x00A0, 0x2007, 0x202F, 0x2000, 0x2002, 0x2003, 0x3000)}
 _SPACE_TABLE.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})
+# Control characters (BEL, ESC, NUL, C1...) go; vertical tab and form feed are spaces.
+_SPACE_TABLE.update(
+    {cp: None for cp in [*range(0x20), *range(0x7F, 0xA0)] if cp not in (9, 10, 13)}
+)
+_SPACE_TABLE.update({0x0B: " ", 0x0C: " "})
 
 # A syllable: a run of letters, or a run of digits ("năm2012" is two syllables).
 SYLLABLE_RE = re.compile(r"[^\W\d_]+|\d+")

@@ -592,7 +592,7 @@ def test_html_with_a_utf16_bom_is_decoded():
         ),
         (
             RawRecord(id="b", kind="html", location="b.html", content=b"\x89PNG\r\n\x1a\n\x00\x00"),
-            "binary",
+            "a PNG file, not a page",
         ),
         (
             RawRecord(

@@ -48,12 +48,16 @@ def test_decode_bytes_uses_a_declared_charset_and_ignores_an_unknown_one():
 
 
 @pytest.mark.parametrize(
-    "data",
-    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Bắc Kạn".encode("utf-16-le")],
-    ids=["png", "utf-16-without-bom"],
+    ("data", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG file, not a page"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF file, not a page"),
+        ("Bắc Kạn".encode("utf-16-le"), "binary content"),
+    ],
+    ids=["png", "pdf", "utf-16-without-bom"],
 )
-def test_decode_bytes_rejects_binary_content(data):
-    with pytest.raises(ExtractionError, match="binary content"):
+def test_decode_bytes_rejects_binary_content(data, reason):
+    with pytest.raises(ExtractionError, match=reason):
         decode_bytes(data)
 
 
