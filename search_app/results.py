@@ -153,6 +153,8 @@ class ArticlePage:
     source: str | None
     kicker: str | None
     cited: list[str]
+    captured: str | None = None  # when a web archive captured the page (not its date)
+    urls: list[str] = field(default_factory=list)  # every address the same text was found at
     related: list[Similar] = field(default_factory=list)
     similar: list[Similar] = field(default_factory=list)
 

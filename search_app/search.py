@@ -291,6 +291,8 @@ class ArchiveSearch:
             source=meta.get("source"),
             kicker=meta.get("kicker"),
             cited=list(meta.get("cited") or []),
+            captured=meta.get("captured"),
+            urls=list(meta.get("urls") or []),
             related=related,
             similar=similar,
         )

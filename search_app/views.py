@@ -79,6 +79,12 @@ def vnnumber(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+@bp.app_template_test("web_address")
+def web_address(url: object) -> bool:
+    """Whether a stored URL may be a link: http or https only (never javascript: or data:)."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
 @bp.app_template_filter("document_kind")
 def document_kind(key: str) -> str:
     """'925/2006/QĐ-UBND' -> 'Quyết định · năm 2006 · UBND': what a cited number says."""

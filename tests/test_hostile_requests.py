@@ -154,3 +154,30 @@ def test_gunicorn_as_configured_passes_long_queries_to_the_app(index_dir, tmp_pa
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_only_web_addresses_become_links(tmp_path):
+    from indexer.build import build_index
+    from search_app import create_app
+
+    record = {
+        "id": "js-url",
+        "url": "javascript:alert(1)",
+        "title": "Cảnh báo lừa đảo qua mạng",
+        "published": "2024-01-05",
+        "body": "Người dân cần cảnh giác với các đường dẫn lạ gửi qua tin nhắn và mạng xã hội.",
+    }
+    (tmp_path / "a.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    build_index([tmp_path / "a.jsonl"], tmp_path / "ix", jobs=1)
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True, "WARM_UP": False})
+    try:
+        client = app.test_client()
+        pages = [
+            client.get(url).get_data(as_text=True)
+            for url in ("/article/js-url", "/search?q=lua+dao")
+        ]
+    finally:
+        app.extensions["archive_search"].handle.close()
+    for page in pages:
+        assert 'href="javascript:' not in page
+    assert "javascript:alert(1)" in pages[0]  # shown, as text

@@ -254,6 +254,15 @@ def test_the_same_text_under_two_urls_is_one_article_with_both(tmp_path):
     doc = stored(tmp_path / "ix")[url_key(LAO_CAI)]
     assert doc["meta"]["url"] == LAO_CAI and doc["meta"]["urls"] == [LAO_CAI, long_url]
     assert len(search_json(tmp_path / "ix", '"diễn tập ứng cứu sự cố"')["hits"]) == 1
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True, "WARM_UP": False})
+    try:
+        article = "/article/" + quote(url_key(LAO_CAI), safe="/")
+        html = app.test_client().get(article).get_data(as_text=True)
+    finally:
+        app.extensions["archive_search"].handle.close()
+    also = html[html.index("<dt>Cũng đăng tại</dt>") : html.index("<dt>Lưu trữ lúc</dt>")]
+    assert long_url.replace("&", "&amp;") in also and LAO_CAI not in also
+    assert "(bản lưu của trang web, không phải ngày đăng)" in html
 
 
 def test_near_duplicates_under_two_urls_are_grouped_at_search_time(tmp_path):
