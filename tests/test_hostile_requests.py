@@ -181,3 +181,40 @@ def test_only_web_addresses_become_links(tmp_path):
     for page in pages:
         assert 'href="javascript:' not in page
     assert "javascript:alert(1)" in pages[0]  # shown, as text
+
+
+def test_markup_in_every_field_is_text_everywhere(tmp_path):
+    from indexer.build import build_index
+    from search_app import create_app
+
+    evil = '<script>alert(1)</script>"onmouseover=alert(1) x="'
+    record = {
+        "id": "evil",
+        "url": "https://example.gov.vn/" + evil,
+        "title": f"Cảnh báo {evil} lừa đảo",
+        "published": "2024-01-05",
+        "source": evil,
+        "author": evil,
+        "topics": [evil, "An toàn thông tin"],
+        "body": f"Người dân cần cảnh giác {evil} với các đường dẫn lạ, Quyết định số 570/QĐ-UBND.",
+    }
+    (tmp_path / "a.jsonl").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    build_index([tmp_path / "a.jsonl"], tmp_path / "ix", jobs=1)
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True, "WARM_UP": False})
+    urls = [
+        "/search?q=canh+bao",  # results, snippets, facet labels
+        "/search?q=canh+bao+" + evil,  # the query itself, notices
+        "/search?q=lua+daoo+" + evil,  # a suggestion
+        "/article/evil?q=" + evil,
+        "/document/570/qd-ubnd",
+    ]
+    try:
+        client = app.test_client()
+        pages = {url: client.get(url) for url in urls}
+    finally:
+        app.extensions["archive_search"].handle.close()
+    for url, response in pages.items():
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert "<script>alert" not in page and '"onmouseover' not in page, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[urls[0]].get_data(as_text=True)
