@@ -41,6 +41,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/reliability.py $(CORPUS)/vntc_train.jsonl.gz
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/bad_inputs.py
+	$(BIN)/python bench/crash.py $(CORPUS)/vntc_train.jsonl.gz
+	$(BIN)/python bench/concurrent.py $(CORPUS)/vntc_train.jsonl.gz
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

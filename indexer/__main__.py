@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from indexer.build import BuildError, build_index
+from indexer.parallel import WorkerError
 from indexer.preview import COLUMNS, describe, preview
 from indexer.sources import Failure
 
@@ -106,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except WorkerError as error:
+        print(f"error: the build stopped, the index is as it was before: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, a folder gone: the last commit is still intact
+        print(f"error: the build stopped, the index is as it was before: {error}", file=sys.stderr)
+        return 1
     for failure in report.failures:
         print(f"skipped {failure.location}: {failure.reason}", file=sys.stderr)
     if not args.quiet:

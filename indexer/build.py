@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index
-from whoosh.index import LockError
-from whoosh.writing import CLEAR
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME
+from whoosh.writing import CLEAR, SegmentWriter
 
 from indexer.article import Article
 from indexer.build_stats import BuildStats, source_name
@@ -88,6 +89,14 @@ class _Plan:
     failures: list[Failure] = field(default_factory=list)
     keep_sources: set[str] = field(default_factory=set)  # read partly: keep their old articles
     skipped: Counter[str] = field(default_factory=Counter)  # web archive records, by reason
+
+
+def _remove_segment_files(ix: index.Index, writer: SegmentWriter) -> None:
+    """Delete what a cancelled writer left of its new segment (Whoosh leaves the files)."""
+    prefix = writer.newsegment.segment_id() + "."
+    for name in list(ix.storage.list()):
+        if name.startswith(prefix):
+            ix.storage.delete_file(name)
 
 
 def open_or_create(index_dir: Path) -> index.Index:
@@ -288,13 +297,32 @@ def build_index(
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
     started = time.perf_counter()
-    ix = open_or_create(index_dir)
     try:
-        writer = ix.writer(limitmb=64)
-    except LockError as error:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create the index folder {index_dir}: {error}") from error
+    # The lock first: two first builds of an empty folder must not both create the index.
+    lock = FileStorage(str(index_dir)).lock(f"{_DEF_INDEX_NAME}_WRITELOCK")  # as ix.writer()
+    if not lock.acquire(blocking=False):
         raise BuildError(
             f"another build is writing to {index_dir}; wait for it to finish and run again"
-        ) from error
+        )
+    try:
+        return _build_locked(paths, index_dir, rebuild, jobs, progress, started)
+    finally:
+        lock.release()
+
+
+def _build_locked(
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool,
+    jobs: int | None,
+    progress: bool,
+    started: float,
+) -> BuildReport:
+    ix = open_or_create(index_dir)
+    writer = SegmentWriter(ix, _lk=False, limitmb=64)
     try:
         sources, failures = discover(paths)
         known = {} if rebuild else read_manifests(ix)
@@ -329,6 +357,7 @@ def build_index(
             commit_with_segments(writer, segments, CLEAR if rebuild else None)
         else:
             writer.cancel()
+            _remove_segment_files(ix, writer)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

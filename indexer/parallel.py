@@ -11,9 +11,12 @@ commit removes.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -57,13 +60,30 @@ class ChunkDone:
     facts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
+_PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build process dies, even by SIGKILL: a worker left behind
+    would hold the index lock it inherited and wait for work forever (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's own cleanup has to do
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _worker(
     index_dir: str,
     tasks: multiprocessing.Queue,
     results: multiprocessing.Queue,
     make_document: Callable[[RecordTask], dict | Failure],
+    parent: int,
 ) -> None:
     """Index chunks from ``tasks`` into a new segment; put the segment on ``results``."""
+    _die_with(parent)
     try:
         ix = index.open_dir(index_dir)
         # No lock (the parent holds it) and no compound file (saves copying the segment).
@@ -133,7 +153,9 @@ def index_in_workers(
     outbox = context.Queue()
     processes = [
         context.Process(
-            target=_worker, args=(str(index_dir), inbox, outbox, make_document), daemon=True
+            target=_worker,
+            args=(str(index_dir), inbox, outbox, make_document, os.getpid()),
+            daemon=True,
         )
         for _ in range(workers)
     ]
@@ -162,6 +184,8 @@ def index_in_workers(
                 raise WorkerError(f"a worker failed:\n{message[1]}")
     finally:
         stop.set()
+        if finished < workers:  # nobody will read what is still queued: don't wait to flush it
+            inbox.cancel_join_thread()
         for process in processes:
             if finished < workers and process.is_alive():
                 process.terminate()

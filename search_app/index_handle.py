@@ -51,6 +51,11 @@ class IndexState:
         """Read the per-document arrays of the commit a searcher sees."""
         tables = FacetTables.load(searcher)
         reader = searcher.reader()
+        # Whoosh opens a segment's stored fields on first use; the next build's commit may
+        # delete the files of segments it merges. Open them now, while they exist.
+        for leaf, _ in reader.leaf_readers():
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
         forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
         signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count, forward)
@@ -138,9 +143,10 @@ class IndexHandle:
             now = time.monotonic()
             if self._state is None:
                 self._open()
+                self._checked = now
             elif now - self._checked >= self.refresh_seconds:
                 self._refresh()
-            self._checked = now
+                self._checked = now  # counted from the last check, not the last request
             assert self._state is not None
             yield self._state
 
