@@ -212,3 +212,36 @@ def test_document_timeline_and_chart_in_a_browser(browser, server, tmp_path):
     assert len(dates) == 3 and dates == sorted(dates)
     steps.shot("document")
     assert not _csp_violations(browser)
+
+
+def test_telex_query_and_did_you_mean_in_a_browser(browser, server, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    steps = Steps(browser, tmp_path)
+    browser.get(server + "/search")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("chuyeenr ddooir soos")  # the Vietnamese keyboard was off
+    box.send_keys(Keys.ENTER)
+    _wait_for_url(browser, "q=chuyeenr+ddooir+soos")
+    line = browser.find_element(By.CLASS_NAME, "searched")
+    assert "Đang hiển thị kết quả cho «chuyển đổi số»" in line.text
+    assert browser.find_elements(By.CSS_SELECTOR, ".hit mark")
+    steps.shot("telex")
+    line.find_element(By.TAG_NAME, "a").click()  # "search exactly what I typed"
+    _wait_for_url(browser, "verbatim=1")
+    assert not browser.find_elements(By.CLASS_NAME, "searched")
+    steps.shot("verbatim")
+
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys("thnog tin truyen thong")  # a typo, no diacritics
+    box.send_keys(Keys.ENTER)
+    _wait_for_url(browser, "q=thnog+tin+truyen+thong")
+    suggestion = browser.find_element(By.CSS_SELECTOR, ".suggestion a")
+    assert suggestion.text == "«thông tin truyền thông»"
+    suggestion.click()
+    _wait_for_url(browser, "q=th%C3%B4ng+tin+truy%E1%BB%81n+th%C3%B4ng")
+    assert browser.find_elements(By.CSS_SELECTOR, ".hit")
+    steps.shot("did-you-mean")
+    assert not _csp_violations(browser)
