@@ -45,12 +45,18 @@ class OursEngine:
         self.svc.handle.close()
 
     def run(self, query: Query) -> tuple[list[str], int]:
-        """Search one query; the ids of the first page and the total."""
+        """Search one query; the ids of the first page and the total.
+
+        A hit's near-duplicates, listed under it on the page ("N bài tương tự"), follow it in
+        the ids: the page shows them there (counting only the group heads would score a
+        cluster of reposts as one relevant article).
+        """
         request = SearchRequest(
             q=query.q, province=query.province, year=query.year, topic=query.topic
         )
         page = self.svc.search(request)
-        return [hit.id for hit in page.hits], page.total
+        ids = [i for hit in page.hits for i in (hit.id, *(s.id for s in hit.similar))]
+        return ids, page.total
 
 
 class FtsEngine:

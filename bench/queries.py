@@ -289,6 +289,10 @@ NOTES = """Notes:
   "FTS5 OR" (any word, each distinct word once, bm25) is a reference for what a ranked OR
   would do. MAP@10 is AP over the first 10 results, divided by the number of relevant
   documents.
+- Ours groups near-duplicates under the best hit ("N bài tương tự", listed under it on the
+  page); the ranked list scored here is each hit followed by its group. Counting the group
+  heads only scores a cluster of reposts as one article: on news_clusters that gave nDCG@10
+  0.828 (labels 0.722, summaries 0.849) on 2026-11-23, against 0.903 with the groups.
 """
 
 
