@@ -101,7 +101,9 @@ def _worker(
                     writer.add_document(**document)
                     done.indexed.append(document["id"])
                     meta = document.get("meta") or {}
-                    done.facts.append((document["source"], meta.get("province"), meta_year(meta)))
+                    done.facts.append(
+                        (document["source"], meta.get("province"), document.get("year"))
+                    )
                     added = True
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
@@ -113,12 +115,6 @@ def _worker(
             results.put(("segment", None))
     except BaseException:
         results.put(("error", traceback.format_exc()))
-
-
-def meta_year(meta: dict) -> str | None:
-    """The year of a document's stored publication date."""
-    published = meta.get("published")
-    return published[:4] if published else None
 
 
 def _chunks(tasks: list[RecordTask]) -> Iterator[list[RecordTask]]:
