@@ -25,7 +25,7 @@ from whoosh import index
 
 from bench.corpus import ROOT, setup_logging
 from bench.tables import run_header, table, write_section
-from indexer.build import build_index
+from indexer.build.builder import build_index
 
 BAD = ROOT / "tests" / "data" / "bad"
 GOOD = ROOT / "archive" / "003_1f8cfd56b29d262e.txt"
@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         for doc_id, doc in sorted(docs.items())
     ]
     rows += [
-        [f"`{f.location.removeprefix(prefix)}`", "reported", _cell(f.reason), ""]
-        for f in sorted(report.failures, key=lambda f: f.location)
+        [f"`{str(f.location).removeprefix(prefix)}`", "reported", _cell(f.reason), ""]
+        for f in sorted(report.failures, key=lambda f: str(f.location))
     ]
     committed = sum(path.suffix != ".md" for path in BAD.iterdir())
     body = (

@@ -29,9 +29,10 @@ import threading
 import time
 
 from bench.sections import machine_summary, write_section
-from indexer.extract import ExtractionError, extract_article
-from indexer.segment import segment_words
-from indexer.sources import Failure, discover, read_jsonl, read_page
+from indexer.inputs.sources import Failure, discover, read_jsonl, read_page
+from indexer.pages.extract import extract_article
+from indexer.records import ExtractionError
+from indexer.text.segment import segment_words
 
 
 def load_texts(paths: list[Path]) -> list[str]:

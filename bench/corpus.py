@@ -20,10 +20,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import build_index
-from indexer.extract import ExtractionError, extract_article
-from indexer.schema import INDEX_FORMAT, province_slug, topic_slugs
-from indexer.sources import Failure, SourceError, SourceFile, discover, read_jsonl, read_page
+from indexer.build.builder import build_index
+from indexer.build.schema import INDEX_FORMAT, province_slug, topic_slugs
+from indexer.inputs.sources import SourceError, SourceFile, discover, read_jsonl, read_page
+from indexer.pages.extract import extract_article
+from indexer.records import ExtractionError, Failure, Location
 
 log = logging.getLogger("bench")
 
@@ -38,7 +39,7 @@ CREATE TABLE articles (
     title TEXT NOT NULL,
     body TEXT NOT NULL,
     published TEXT,
-    province TEXT,  -- facet value: indexer.schema.province_slug
+    province TEXT,  -- facet value: indexer.build.schema.province_slug
     year TEXT,
     topics TEXT NOT NULL  -- facet values: JSON array of topic slugs (Datasette _facet_array)
 );
@@ -87,7 +88,7 @@ def _records(source: SourceFile) -> Iterable:
     try:
         return [read_page(source, b"")]
     except (OSError, SourceError) as error:
-        return [Failure(source.key, str(error))]
+        return [Failure(Location(source.key), str(error))]
 
 
 def _given_title(fields: dict) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.fts import FtsSearch
 from bench.mix import Query
 from search_app import create_app
-from search_app.search import ArchiveSearch, SearchRequest
+from search_app.engine.search import ArchiveSearch, SearchRequest
 
 log = logging.getLogger("bench")
 

@@ -36,7 +36,7 @@ from bench.layouts import (
     score_page,
 )
 from bench.sections import machine_summary, write_section
-from indexer.htmlpage import parse_html_page
+from indexer.pages.htmlpage import parse_html_page
 
 DEFAULT_OUT = ROOT / "docs" / "extraction.md"
 INTRO = "# Main text and metadata extraction\n"
@@ -66,7 +66,7 @@ class Extractor:
 
 
 def run_ours(data: bytes) -> Extracted:
-    """Our rules: indexer.htmlpage.parse_html_page."""
+    """Our rules: indexer.pages.htmlpage.parse_html_page."""
     page = parse_html_page(data)
     return Extracted(page.title, page.kicker, page.published, page.author, page.body)
 

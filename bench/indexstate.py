@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import index
 
-from indexer.build import read_manifests
+from indexer.build.builder import read_manifests
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
 
@@ -48,7 +48,7 @@ def stray_files(index_dir: Path, generation: int, segment_ids: set[str]) -> list
 
 
 def _served(index_dir: Path) -> int:
-    from search_app.index_handle import IndexHandle
+    from search_app.engine.index_handle import IndexHandle
 
     handle = IndexHandle(index_dir)
     try:
@@ -101,7 +101,7 @@ def prepare_versions(root: Path, files: tuple[dict, dict], jobs: int = 2) -> Ver
     """Build version 0 of an archive (``files``: both versions' files) into ``root/base``, then
     leave the archive at version 1 and learn the state its build commits (``root/reference``)."""
     from bench.archives import write_tree
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
 
     archive, base, reference = root / "archive", root / "base", root / "reference"
     write_tree(archive, files[0])

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.vietnamese import normalize_text
+from indexer.text.vietnamese import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "tests" / "data" / "layouts"

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from bench.corpus import BenchArticle
-from indexer.docnumbers import find_document_numbers
-from indexer.vietnamese import TONE_MARKS, fold, strip_diacritics
+from indexer.metadata.docnumbers import find_document_numbers
+from indexer.text.vietnamese import TONE_MARKS, fold, strip_diacritics
 
 VARIANTS = ("accented", "folded", "old_tone", "nfd")
 KINDS = ("title", "span", "word", "topic", "docnum", "browse")
@@ -73,7 +73,7 @@ class Mix:
 _TONED_O = "".join(unicodedata.normalize("NFC", b + t) for b in "oO" for t in TONE_MARKS)
 _TONED_U = "".join(unicodedata.normalize("NFC", b + t) for b in "uU" for t in TONE_MARKS)
 # New placement (hòa, khỏe, thủy) at the end of a syllable, not after q: the reverse of
-# indexer.vietnamese's _OLD_PLACEMENT_RE rule.
+# indexer.text.vietnamese's _OLD_PLACEMENT_RE rule.
 _NEW_PLACEMENT_RE = re.compile(rf"(?<![qQ])(?:[{_TONED_O}][aAeE]|[{_TONED_U}][yY])(?![^\W\d_])")
 
 

@@ -82,9 +82,9 @@ def hostile_queries(words: list[str], count: int, seed: int) -> dict[str, list[s
 
 def time_hostile(index_dir: Path, queries: dict[str, list[str]]) -> tuple[str, int]:
     """Run each query in process; a Markdown table of times by kind, and how many raised."""
-    from search_app.index_handle import IndexHandle
+    from search_app.engine.index_handle import IndexHandle
+    from search_app.engine.search import ArchiveSearch
     from search_app.results import SearchRequest
-    from search_app.search import ArchiveSearch
 
     search = ArchiveSearch(IndexHandle(index_dir))
     search.warm_up()

@@ -1,41 +1,27 @@
-"""Flask app: faceted, highlighted search over the archive index."""
+"""Faceted, highlighted search over the archive index.
+
+The stages, in the order a search flows through them (``docs/architecture.md``): ``query``
+(the text typed -> a parsed query, repaired), ``engine`` (parsed query + index -> a page of
+results; no Flask), ``web`` (HTTP -> ``SearchRequest``, ``SearchPage`` -> HTML, JSON, CSV).
+``results`` holds the records the engine answers with. Start reading at
+``engine/search.py``.
+
+``create_app`` is the Flask app factory (``gunicorn 'search_app:create_app()'``,
+``flask --app search_app run``). Flask is imported when it is called, not before, so that a
+script, a benchmark or a worker can use the engine without it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from search_app.index_handle import IndexHandle
-from search_app.search import ArchiveSearch
-
-# Settings and their defaults; each can be set as FLASK_<NAME> in the environment.
-DEFAULT_CONFIG: dict[str, Any] = {
-    "INDEX_DIR": "index",  # the folder `python -m indexer` builds
-    "PAGE_SIZE": 10,  # results per page
-    "FACET_SIZE": 10,  # facet values shown before "Xem thêm"
-    "REFRESH_SECONDS": 1.0,  # how often a request checks for a newer index commit
-    "WARM_UP": True,  # open the index and load the word segmenter before the first request
-}
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then FLASK_* environment variables, then ``test_config``."""
-    app = Flask(__name__)
-    app.json.ensure_ascii = False  # Vietnamese stays readable in /search.json
-    app.config.from_mapping(DEFAULT_CONFIG)
-    app.config.from_prefixed_env()
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    handle = IndexHandle(Path(app.config["INDEX_DIR"]), float(app.config["REFRESH_SECONDS"]))
-    archive_search = ArchiveSearch(handle, int(app.config["PAGE_SIZE"]))
-    app.extensions["archive_search"] = archive_search
-    if app.config["WARM_UP"]:
-        archive_search.warm_up()
+    """The Flask app (see ``search_app.web.app``)."""
+    from search_app.web.app import create_app as create_web_app
 
-    from search_app import views
-
-    app.register_blueprint(views.bp)
-    return app
+    return create_web_app(test_config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.build.builder import build_index
 from search_app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from indexer import build as build_module
-from indexer.build import build_index
+from indexer.build import builder as build_module
+from indexer.build.builder import build_index
+from indexer.inputs.limits import LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -96,7 +97,7 @@ def test_good_and_readable_inputs_are_indexed(bad_build):
 
 def test_unreadable_inputs_are_reported_with_path_and_reason(bad_build):
     report, _ = bad_build
-    reasons = {f.location.rsplit("/", 1)[-1]: f.reason for f in report.failures}
+    reasons = {str(f.location).rsplit("/", 1)[-1]: f.reason for f in report.failures}
     for location, words in FAILED.items():
         matching = [r for loc, r in reasons.items() if loc.startswith(location)]
         assert matching, (location, reasons)
@@ -145,7 +146,7 @@ def test_huge_page_and_huge_lines_are_indexed_in_part(tmp_path):
     assert report.failed == 0, report.failures
     docs = stored(tmp_path / "ix")
     assert set(docs) == {"huge.html", "long-lines.txt", "good.txt"}
-    limit = build_module.MAX_BODY_CHARS
+    limit = LIMITS.text_chars
     assert len(docs["huge.html"]["body"]) <= limit < 50 * 2**20
     assert len(docs["long-lines.txt"]["body"]) <= limit
 
@@ -159,7 +160,7 @@ def test_symlink_loops_and_dangling_links_are_reported(tmp_path):
     (folder / "b.txt").symlink_to(folder / "a.txt")  # a file loop
     (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
     report = build_index([folder], tmp_path / "ix", jobs=1)
-    reasons = {f.location.rsplit("/", 1)[-1]: f.reason for f in report.failures}
+    reasons = {str(f.location).rsplit("/", 1)[-1]: f.reason for f in report.failures}
     assert set(reasons) == {"a.txt", "b.txt", "gone.txt"}
     assert "symbolic links" in reasons["a.txt"]
     assert set(stored(tmp_path / "ix")) == {"good.txt"}
@@ -179,7 +180,7 @@ def test_a_file_that_disappears_during_the_build_is_reported(tmp_path, monkeypat
 
     monkeypatch.setattr(build_module, "discover", discover_then_delete)
     report = build_index([folder], tmp_path / "ix", jobs=1)
-    reasons = {f.location.rsplit("/", 1)[-1]: f.reason for f in report.failures}
+    reasons = {str(f.location).rsplit("/", 1)[-1]: f.reason for f in report.failures}
     assert list(reasons) == ["vanishing.txt"]
     assert "No such file" in reasons["vanishing.txt"]
     assert set(stored(tmp_path / "ix")) == {"good.txt"}

@@ -18,7 +18,7 @@ from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
 from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
-from indexer.vietnamese import normalize_text
+from indexer.text.vietnamese import normalize_text
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from indexer.vietnamese import fold
+from indexer.text.vietnamese import fold
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = [

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from indexer.__main__ import main
-from indexer.build import BuildError, build_index, read_manifests
+from indexer.build.builder import BuildError, build_index, read_manifests
+from indexer.build.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "archive" / "003_1f8cfd56b29d262e.txt"
@@ -112,7 +112,7 @@ def test_broken_files_are_reported_and_the_rest_indexed(archive, tmp_path):
         stream.write('{"title": "no id", "body": "Nội dung"}\n')
     report = build_index([archive], tmp_path / "ix", jobs=2)
     assert report.indexed == 9
-    reasons = {f.location.rsplit("/", 1)[-1]: f.reason for f in report.failures}
+    reasons = {str(f.location).rsplit("/", 1)[-1]: f.reason for f in report.failures}
     assert set(reasons) == {"junk.html", "empty.txt", "news.jsonl:9", "news.jsonl:10"}
     assert "malformed JSON" in reasons["news.jsonl:9"]
     assert "no id" in reasons["news.jsonl:10"]
@@ -195,10 +195,10 @@ def test_progress_bar_on_a_terminal_only(archive, tmp_path):
 
 def test_a_new_index_format_reindexes_unchanged_files(archive, tmp_path, monkeypatch):
     build_index([archive], tmp_path / "ix", jobs=1)
-    import indexer.build
+    from indexer.build import plan
 
-    monkeypatch.setattr(indexer.build, "INDEX_FORMAT", "test-next")
-    monkeypatch.setattr(indexer.build, "_SALT", b"test-next")
+    monkeypatch.setattr(plan, "INDEX_FORMAT", "test-next")
+    monkeypatch.setattr(plan, "SALT", b"test-next")
     report = build_index([archive], tmp_path / "ix", jobs=1)
     assert (report.indexed, report.unchanged) == (9, 0)
     assert len(titles(tmp_path / "ix")) == 9

@@ -30,7 +30,7 @@ from bench.archives import archive_versions, synthetic_articles, write_tree
 from bench.builds import ROOT as PROJECT
 from bench.builds import end_group, indexer_command, run_build, start_build
 from bench.indexstate import Versions, prepare_versions, read_state, which_state
-from indexer.build import build_index
+from indexer.build.builder import build_index
 from search_app import create_app
 
 BEFORE, NEW = 40, 24  # articles of version 0, articles version 1 adds

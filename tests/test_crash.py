@@ -31,7 +31,7 @@ from bench.builds import (
     wait_until,
 )
 from bench.indexstate import IndexState, Versions, prepare_versions, read_state, which_state
-from indexer.build import build_index
+from indexer.build.builder import build_index
 
 BEFORE, NEW = 40, 30  # articles of version 0, articles version 1 adds (68 in version 1)
 

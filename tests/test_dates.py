@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.dates import (
+from indexer.metadata.dates import (
     byline_date,
     date_line,
     dates_in,

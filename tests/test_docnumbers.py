@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.docnumbers import find_document_numbers, find_query_document_numbers
+from indexer.metadata.docnumbers import find_document_numbers, find_query_document_numbers
 
 
 @pytest.mark.parametrize(

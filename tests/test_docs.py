@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.__main__ import build_parser
-from search_app import DEFAULT_CONFIG
+from indexer.build.cli import build_parser
+from search_app.web.app import DEFAULT_CONFIG
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -13,11 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.article import RawRecord
-from indexer.encodings import convert_legacy_lines, convert_legacy_text, decode_with_charset
-from indexer.extract import extract_article
-from indexer.htmlpage import parse_html_page
-from indexer.legacy_encodings import (
+from indexer.inputs.encodings import convert_legacy_lines, convert_legacy_text, decode_with_charset
+from indexer.inputs.legacy_encodings import (
     TCVN3_TABLE,
     VIETNAMESE_LETTERS,
     from_tcvn3,
@@ -25,10 +22,13 @@ from indexer.legacy_encodings import (
     to_tcvn3,
     to_vni,
 )
-from indexer.legacy_html import convert_legacy_html, font_kind
-from indexer.syllables import is_syllable, tally
-from indexer.textpage import decode_bytes, parse_text_page
-from indexer.vietnamese import TONE_MARKS, normalize_text
+from indexer.inputs.legacy_html import convert_legacy_html, font_kind
+from indexer.pages.extract import extract_article
+from indexer.pages.htmlpage import parse_html_page
+from indexer.pages.textpage import decode_bytes, parse_text_page
+from indexer.records import Location, RawRecord
+from indexer.text.syllables import is_syllable, tally
+from indexer.text.vietnamese import TONE_MARKS, normalize_text
 
 DATA = Path(__file__).resolve().parent / "data" / "encodings"
 ARTICLE = (DATA / "article.txt").read_text(encoding="utf-8").strip().split("\n")
@@ -285,7 +285,9 @@ _CASE_LOST = {"tcvn3-vntime.html", "tcvn3.txt"}  # capitals with tones: see the 
 )
 def test_fixture_pages_extract_as_the_original(name):
     kind = "html" if name.endswith(".html") else "txt"
-    record = RawRecord(id=name, kind=kind, location=name, content=(DATA / name).read_bytes())
+    record = RawRecord(
+        id=name, kind=kind, location=Location(name), content=(DATA / name).read_bytes()
+    )
     article = extract_article(record)
     got = (article.title, article.published, article.body, article.author, article.province)
     expected = (TITLE, "2024-01-15", "\n".join(PARAGRAPHS), AUTHOR, "Điện Biên")

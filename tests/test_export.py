@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from search_app.export import csv_cell, export_filename
 from search_app.results import HIT_FIELDS, SearchRequest
+from search_app.web.export import csv_cell, export_filename
 
 
 def download(client, url: str):

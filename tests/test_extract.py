@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.article import RawRecord
-from indexer.extract import ExtractionError, derive_title, extract_article
-from indexer.sources import discover, read_page
+from indexer.inputs.sources import discover, read_page
+from indexer.pages.extract import derive_title, extract_article
+from indexer.records import ExtractionError, Location, RawRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "archive"
@@ -79,7 +79,7 @@ CHROME_LINES = {"Liên kết", "English", "Đảng bộ 2"}
 def seed(name: str, fields: dict | None = None):
     path = SEEDS / name
     record = RawRecord(
-        id=name, kind="txt", location=str(path), content=path.read_text(encoding="utf-8")
+        id=name, kind="txt", location=Location(str(path)), content=path.read_text(encoding="utf-8")
     )
     record.fields = fields or {}
     return extract_article(record)
@@ -90,24 +90,30 @@ def page(name: str, fields: dict | None = None):
     kind = "html" if path.suffix == ".html" else "txt"
     content = path.read_bytes() if kind == "html" else path.read_text(encoding="utf-8")
     return extract_article(
-        RawRecord(id=name, kind=kind, location=str(path), content=content, fields=fields or {})
+        RawRecord(
+            id=name, kind=kind, location=Location(str(path)), content=content, fields=fields or {}
+        )
     )
 
 
 def txt(text: str, **fields):
     return extract_article(
-        RawRecord(id="t.txt", kind="txt", location="t.txt", content=text, fields=fields)
+        RawRecord(id="t.txt", kind="txt", location=Location("t.txt"), content=text, fields=fields)
     )
 
 
 def html(markup: str | bytes, **fields):
     return extract_article(
-        RawRecord(id="p.html", kind="html", location="p.html", content=markup, fields=fields)
+        RawRecord(
+            id="p.html", kind="html", location=Location("p.html"), content=markup, fields=fields
+        )
     )
 
 
 def jsonl(**fields):
-    return extract_article(RawRecord(id="r1", kind="jsonl", location="x.jsonl:1", fields=fields))
+    return extract_article(
+        RawRecord(id="r1", kind="jsonl", location=Location("x.jsonl", line=1), fields=fields)
+    )
 
 
 # --- the seeds ---------------------------------------------------------------------------------
@@ -175,7 +181,9 @@ def test_seed_004_duplicate_caption_and_dateline():
 )
 def test_txt_bytes_and_text_give_the_same_article(path):
     def extract(content):
-        return extract_article(RawRecord(id=path.name, kind="txt", location="x", content=content))
+        return extract_article(
+            RawRecord(id=path.name, kind="txt", location=Location("x"), content=content)
+        )
 
     assert extract(path.read_bytes()) == extract(path.read_text(encoding="utf-8"))
 
@@ -407,7 +415,7 @@ def test_null_and_empty_fields_do_not_override():
     ],
 )
 def test_mistyped_fields_are_ignored_with_a_warning(name, value, caplog):
-    with caplog.at_level(logging.WARNING, logger="indexer.extract"):
+    with caplog.at_level(logging.WARNING, logger="indexer.pages.extract"):
         article = seed("003_1f8cfd56b29d262e.txt", {name: value})
     assert article == seed("003_1f8cfd56b29d262e.txt")
     assert name in caplog.text
@@ -585,36 +593,51 @@ def test_html_with_a_utf16_bom_is_decoded():
 @pytest.mark.parametrize(
     ("record", "reason"),
     [
-        (RawRecord(id="e", kind="txt", location="e.txt", content="  \n\n "), "empty"),
+        (RawRecord(id="e", kind="txt", location=Location("e.txt"), content="  \n\n "), "empty"),
         (
-            RawRecord(id="b", kind="txt", location="b.txt", content="\x00\x01\x02\x03abc\x04\x05"),
+            RawRecord(
+                id="b",
+                kind="txt",
+                location=Location("b.txt"),
+                content="\x00\x01\x02\x03abc\x04\x05",
+            ),
             "binary",
         ),
         (
-            RawRecord(id="b", kind="html", location="b.html", content=b"\x89PNG\r\n\x1a\n\x00\x00"),
+            RawRecord(
+                id="b",
+                kind="html",
+                location=Location("b.html"),
+                content=b"\x89PNG\r\n\x1a\n\x00\x00",
+            ),
             "a PNG file, not a page",
         ),
         (
             RawRecord(
                 id="n",
                 kind="html",
-                location="n.html",
+                location=Location("n.html"),
                 content=b"<html><body><script>x()</script></body></html>",
             ),
             "no body",
         ),
         (
-            RawRecord(id="c", kind="txt", location="c.txt", content="Skip to main content\n0:00"),
+            RawRecord(
+                id="c", kind="txt", location=Location("c.txt"), content="Skip to main content\n0:00"
+            ),
             "no body",
         ),
-        (RawRecord(id="k", kind="pdf", location="k.pdf", content=b"%PDF"), "unknown record kind"),
+        (
+            RawRecord(id="k", kind="pdf", location=Location("k.pdf"), content=b"%PDF"),
+            "unknown record kind",
+        ),
     ],
 )
 def test_unusable_records_raise(record, reason):
     with pytest.raises(ExtractionError, match=reason) as info:
         extract_article(record)
     assert isinstance(info.value, ValueError)
-    assert record.location in str(info.value)
+    assert str(record.location) in str(info.value)
 
 
 @settings(max_examples=200, deadline=None)

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from indexer import gazetteer
-from indexer.gazetteer import (
+from indexer.metadata import gazetteer
+from indexer.metadata.gazetteer import (
     Province,
     all_provinces,
     find_province_mentions,
     province_by_slug,
     resolve_province,
 )
-from indexer.vietnamese import normalize_text
+from indexer.text.vietnamese import normalize_text
 
 
 def names(text: str) -> list[str]:

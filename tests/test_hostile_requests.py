@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search_app.query import MAX_QUERY_CHARS
+from search_app.query.language import MAX_QUERY_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,7 +157,7 @@ def test_gunicorn_as_configured_passes_long_queries_to_the_app(index_dir, tmp_pa
 
 
 def test_only_web_addresses_become_links(tmp_path):
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
     from search_app import create_app
 
     record = {
@@ -184,7 +184,7 @@ def test_only_web_addresses_become_links(tmp_path):
 
 
 def test_markup_in_every_field_is_text_everywhere(tmp_path):
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
     from search_app import create_app
 
     evil = '<script>alert(1)</script>"onmouseover=alert(1) x="'

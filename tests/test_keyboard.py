@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search_app.keyboard import (
+from search_app.query.keyboard import (
     convert_query,
     decode_telex,
     decode_vni,

@@ -16,11 +16,11 @@ from bs4 import BeautifulSoup
 
 from bench.extraction import report
 from bench.layouts import LAYOUTS, Fixture, load_fixtures, norm
-from indexer.article import RawRecord
-from indexer.dates import date_line, dates_in, normalize_published
-from indexer.extract import extract_article
-from indexer.htmlmeta import person
-from indexer.htmlpage import parse_html_page
+from indexer.metadata.dates import date_line, dates_in, normalize_published
+from indexer.pages.extract import extract_article
+from indexer.pages.htmlmeta import person
+from indexer.pages.htmlpage import parse_html_page
+from indexer.records import Location, RawRecord
 
 FIXTURES = load_fixtures()
 KEYS = {"layout", "split", "title", "kicker", "lead", "published", "author", "body", "captions"}
@@ -83,7 +83,7 @@ def test_extract_article_extracts_the_expected_fields(fixture):
     record = RawRecord(
         id=fixture.path.name,
         kind="html",
-        location=str(fixture.path),
+        location=Location(str(fixture.path)),
         content=fixture.path.read_bytes(),
     )
     article = extract_article(record)

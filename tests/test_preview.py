@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.__main__ import main
-from indexer.build import build_index
-from indexer.build_stats import BuildStats, failure_reason, source_name
-from indexer.sources import Failure
+from indexer.build.builder import build_index
+from indexer.build.cli import main
+from indexer.build.stats import BuildStats, failure_reason, source_name
+from indexer.records import Failure, Location
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "archive"
@@ -106,9 +106,24 @@ def test_source_names(tmp_path):
     root = tmp_path / "archive"
     assert source_name(str(root / "site.gov.vn" / "a" / "b.html"), [root]) == "site.gov.vn/"
     assert source_name(str(root / "page.html"), [root]) == "archive/"
-    assert source_name(str(root / "news.jsonl") + ":12", [root]) == "news.jsonl"
-    assert source_name(str(root / "crawl.warc.gz") + "@1234", [root]) == "crawl.warc.gz"
+    assert source_name(str(root / "news.jsonl"), [root]) == "news.jsonl"
+    assert source_name(str(root / "crawl.warc.gz"), [root]) == "crawl.warc.gz"
     assert source_name(str(tmp_path / "elsewhere.txt"), [root]) == "elsewhere.txt"
+
+
+def test_failures_inside_a_file_count_for_its_source(tmp_path):
+    root = tmp_path / "archive"
+    stats = BuildStats()
+    stats.add_failure(Failure(Location(str(root / "news.jsonl"), line=12), "malformed JSON"), [root])
+    warc = Location(str(root / "site" / "crawl.warc.gz"), offset=1234)
+    stats.add_failure(Failure(warc, "cannot read further: x"), [root])
+    assert Counter(stats.failed_by_source) == {"news.jsonl": 1, "site/": 1}
+
+
+def test_locations_read_as_messages_show_them():
+    assert str(Location("a/news.jsonl", line=12)) == "a/news.jsonl:12"
+    assert str(Location("a/crawl.warc.gz", offset=1234)) == "a/crawl.warc.gz@1234"
+    assert str(Location("a/page.html")) == "a/page.html"
 
 
 def test_statistics_list_the_largest_sources_and_sum_the_rest(tmp_path):
@@ -116,7 +131,7 @@ def test_statistics_list_the_largest_sources_and_sum_the_rest(tmp_path):
     for number in range(40):
         for _ in range(number + 1):
             stats.add_article(f"site{number:02d}/", f"Tỉnh {number}", "2021")
-    stats.add_failure(Failure(str(tmp_path / "x.txt"), "empty content"), [tmp_path])
+    stats.add_failure(Failure(Location(str(tmp_path / "x.txt")), "empty content"), [tmp_path])
     lines = stats.lines()
     assert lines[0] == "by source (indexed, failed; the 30 largest of 41):"
     assert "site39/" in lines[1 + 29] and not any("site00/" in line for line in lines)

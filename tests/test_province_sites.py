@@ -6,18 +6,18 @@ import tomllib
 
 import pytest
 
-from indexer import sites
-from indexer.article import RawRecord
-from indexer.extract import extract_article
-from indexer.gazetteer import all_provinces
-from indexer.sites import (
+from indexer.metadata import sites
+from indexer.metadata.gazetteer import all_provinces
+from indexer.metadata.sites import (
     SitesError,
     host_of,
     host_province,
     publishing_province,
     site_name_province,
 )
-from indexer.vietnamese import fold
+from indexer.pages.extract import extract_article
+from indexer.records import Location, RawRecord
+from indexer.text.vietnamese import fold
 
 ORIGINAL = sites.SITES_PATH.read_text(encoding="utf-8")
 DATA = tomllib.loads(ORIGINAL)
@@ -145,7 +145,7 @@ _ABOUT_NGHE_AN = (
 
 def _html(head: str) -> RawRecord:
     page = f"<html><head>{head}</head><body><article>{_ABOUT_NGHE_AN}</article></body></html>"
-    return RawRecord(id="a", kind="html", location="a.html", content=page)
+    return RawRecord(id="a", kind="html", location=Location("a.html"), content=page)
 
 
 def test_the_publishing_site_decides_before_the_text():
@@ -162,7 +162,7 @@ def test_a_jsonl_record_source_names_its_province():
     record = RawRecord(
         id="r",
         kind="jsonl",
-        location="r.jsonl:1",
+        location=Location("r.jsonl", line=1),
         fields={"body": "Hội nghị tổng kết công tác năm.", "source": "Sở TT&TT Cao Bằng"},
     )
     assert extract_article(record).province == "Cao Bằng"

@@ -1,6 +1,6 @@
 import pytest
 
-from search_app.query import And, DocNumber, Not, Or, Phrase, Term, parse_query
+from search_app.query.language import And, DocNumber, Not, Or, Phrase, Term, parse_query
 
 
 def words(*texts):

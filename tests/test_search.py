@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from indexer.vietnamese import fold
-from search_app.search import SearchRequest
+from indexer.text.vietnamese import fold
+from search_app.engine.search import SearchRequest
 
 SEED_000 = "seeds/000_b31f338fe211c5e8.txt"
 SEED_002 = "seeds/002_a9241768a893bb1d.txt"

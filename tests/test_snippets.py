@@ -1,6 +1,6 @@
 import re
 
-from search_app.snippets import Highlight, highlight, match_spans, snippet
+from search_app.engine.snippets import Highlight, highlight, match_spans, snippet
 
 TEXT = (
     "Ngày 28/3/2008 UBND tỉnh Bắc Kạn quyết định đổi tên Sở Bưu chính - Viễn thông thành "

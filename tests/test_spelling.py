@@ -8,8 +8,8 @@ import pytest
 from whoosh import fields, index
 from whoosh.reading import TermNotFound
 
-from search_app.keyboard import convert_query
-from search_app.spelling import Vocabulary, _lexicon, correct, domain_phrases, suggest
+from search_app.query.keyboard import convert_query
+from search_app.query.spelling import Vocabulary, _lexicon, correct, domain_phrases, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,7 +175,7 @@ def test_correct_leaves_alone(vocabulary, query):
 @pytest.fixture(scope="module")
 def reader_of_archive(tmp_path_factory):
     """A reader of a real index of the seeds and the fixture archive."""
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
 
     target = tmp_path_factory.mktemp("spelling") / "ix"
     build_index([ROOT / "tests" / "data" / "archive", ROOT / "archive"], target, jobs=1)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import exact_syllable_analyzer, folded_syllable_analyzer
-from indexer.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
-from indexer.textpage import parse_text_page
+from indexer.pages.textpage import parse_text_page
+from indexer.text.analysis import exact_syllable_analyzer, folded_syllable_analyzer
+from indexer.text.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "archive").glob("*.txt"))
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.textpage import (
+from indexer.pages.textpage import (
     ExtractionError,
     clean_lines,
     decode_bytes,
     parse_text_page,
     split_page,
 )
-from indexer.vietnamese import normalize_text
+from indexer.text.vietnamese import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "archive" / "003_1f8cfd56b29d262e.txt"

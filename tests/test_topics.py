@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import topics
-from indexer.topics import TopicsError, all_topics, assign_topics, score_topics, topic_by_slug
-from indexer.vietnamese import slugify
+from indexer.metadata import topics
+from indexer.metadata.topics import (
+    TopicsError,
+    all_topics,
+    assign_topics,
+    score_topics,
+    topic_by_slug,
+)
+from indexer.text.vietnamese import slugify
 
 REQUIRED = {
     "Báo chí",

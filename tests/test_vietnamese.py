@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from indexer.vietnamese import (
+from indexer.text.vietnamese import (
     fold,
     has_diacritics,
     normalize_text,

@@ -127,7 +127,7 @@ def test_new_articles_are_served_after_a_build_without_a_restart(tmp_path):
     import json
     import time
 
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
 
     archive = tmp_path / "archive"
     archive.mkdir()
@@ -155,7 +155,7 @@ def test_new_articles_are_served_after_a_build_without_a_restart(tmp_path):
 
 # --- Parameters: month, cited, from, to (issue 4) ---------------------------------------
 
-STYLE = Path(__file__).resolve().parent.parent / "search_app" / "static" / "style.css"
+STYLE = Path(__file__).resolve().parent.parent / "search_app" / "web" / "static" / "style.css"
 SEED_000 = "seeds/000_b31f338fe211c5e8.txt"
 SEED_002 = "seeds/002_a9241768a893bb1d.txt"
 
@@ -163,7 +163,7 @@ SEED_002 = "seeds/002_a9241768a893bb1d.txt"
 def test_month_cited_and_dates_are_read_from_the_url():
     from werkzeug.datastructures import MultiDict
 
-    from search_app.params import parse_request
+    from search_app.web.params import parse_request
 
     args = MultiDict(
         [
@@ -182,8 +182,8 @@ def test_month_cited_and_dates_are_read_from_the_url():
 
 
 def test_links_keep_every_parameter():
-    from search_app.params import search_url, toggle_url
     from search_app.results import SearchRequest
+    from search_app.web.params import search_url, toggle_url
 
     req = SearchRequest(
         q="số",
@@ -331,7 +331,7 @@ def test_chart_bar_of_the_only_selected_year_removes_the_filter(client):
 
 
 def test_bar_heights_are_css_classes():
-    from search_app.chart import LEVELS
+    from search_app.web.chart import LEVELS
 
     css = STYLE.read_text(encoding="utf-8")
     for level in range(LEVELS + 1):
@@ -389,7 +389,7 @@ def test_document_page_is_a_timeline(client):
     ],
 )
 def test_what_a_document_number_says(key, kind):
-    from search_app.views import document_kind
+    from search_app.web.views import document_kind
 
     assert document_kind(key) == kind
 

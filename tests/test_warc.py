@@ -13,11 +13,11 @@ import pytest
 from warc_fixtures import Other, Request, Response, windows_1258, write_arc, write_warc
 from whoosh import index
 
-from indexer.__main__ import main
-from indexer.article import CaptureRef, RawRecord
-from indexer.build import build_index, read_manifests
-from indexer.sources import discover
-from indexer.warc import load_capture, scan_archive, url_key
+from indexer.build.builder import build_index, read_manifests
+from indexer.build.cli import main
+from indexer.inputs.sources import discover
+from indexer.inputs.warc import load_capture, scan_archive, url_key
+from indexer.records import CaptureRef, Location, RawRecord
 from search_app import create_app
 
 BAC_KAN = "http://stttt.backan.gov.vn/tin-tuc/hoi-nghi-chuyen-doi-so"
@@ -387,7 +387,7 @@ def test_a_truncated_archive_is_a_failure_that_keeps_what_was_read(crawl, tmp_pa
     cut_inside_the_third_response(path)
     report = build_index([crawl], tmp_path / "ix", jobs=1)
     (failure,) = report.failures
-    assert failure.truncated and failure.location == f"{path}@{offset}"
+    assert failure.truncated and failure.location == Location(str(path), offset=offset)
     assert (report.deleted, len(stored(tmp_path / "ix"))) == (0, 3)  # the last good version stays
 
     fresh = build_index([crawl], tmp_path / "fresh", jobs=1)

@@ -1,0 +1,230 @@
+"""Incremental, parallel index build.
+
+Plan in the main process (which inputs changed, which vanished), extract and segment in
+worker processes (underthesea holds the GIL), write with the one Whoosh writer here, and
+commit once: a build that dies leaves the previous commit intact and searchable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from whoosh import index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME
+from whoosh.writing import CLEAR, SegmentWriter
+
+from indexer.build.parallel import ChunkDone, commit_with_segments, index_in_workers
+from indexer.build.plan import plan_build, vanished_ids
+from indexer.build.schema import Manifest, build_schema, to_document
+from indexer.build.stats import BuildStats, source_name
+from indexer.inputs.limits import cap_text
+from indexer.inputs.sources import SourceError, discover
+from indexer.inputs.warc import load_capture
+from indexer.pages.extract import extract_article
+from indexer.records import Article, ExtractionError, Failure, RecordTask
+from indexer.text.segment import segment_words
+
+log = logging.getLogger(__name__)
+
+
+class BuildError(Exception):
+    """The build could not run at all (index locked, index folder unusable)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    indexed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)  # web archive records, by reason
+    stats: BuildStats = field(default_factory=BuildStats)
+
+    @property
+    def failed(self) -> int:
+        """How many inputs could not be indexed."""
+        return len(self.failures)
+
+    def summary(self) -> str:
+        """One line for the end of a build."""
+        skipped = ""
+        if self.skipped:
+            reasons = ", ".join(f"{reason} {count}" for reason, count in self.skipped.most_common())
+            skipped = f", skipped {self.skipped.total()} archive records ({reasons})"
+        return (
+            f"indexed {self.indexed}, unchanged {self.unchanged}, deleted {self.deleted}, "
+            f"failed {self.failed}{skipped} in {self.seconds:.1f} s"
+        )
+
+
+def _remove_segment_files(ix: index.Index, writer: SegmentWriter) -> None:
+    """Delete what a cancelled writer left of its new segment (Whoosh leaves the files)."""
+    prefix = writer.newsegment.segment_id() + "."
+    for name in list(ix.storage.list()):
+        if name.startswith(prefix):
+            ix.storage.delete_file(name)
+
+
+def open_or_create(index_dir: Path) -> index.Index:
+    """Open the index in a folder, creating it (or recreating an older format) as needed."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    schema = build_schema()
+    if index.exists_in(str(index_dir)):
+        existing = index.open_dir(str(index_dir))
+        if sorted(existing.schema.names()) == sorted(schema.names()):
+            return existing
+        log.warning("index in %s has an older format: rebuilding it", index_dir)
+    return index.create_in(str(index_dir), schema)
+
+
+def read_manifests(ix: index.Index) -> dict[str, Manifest]:
+    """The manifest of every live article in the index, by id."""
+    manifests: dict[str, Manifest] = {}
+    with ix.reader() as reader:
+        if not reader.has_column("manifest"):
+            return manifests
+        column = reader.column_reader("manifest")
+        for docnum in reader.all_doc_ids():
+            value = column[docnum]
+            if value:
+                manifest = Manifest.from_bytes(value)
+                manifests[manifest.id] = manifest
+    return manifests
+
+
+def extract_task(task: RecordTask) -> Article | Failure:
+    """The article a planned record holds, or why it cannot be indexed."""
+    record = task.record
+    try:
+        if record.capture is not None:
+            record = load_capture(record)
+        article = extract_article(record)
+    except (ExtractionError, SourceError) as error:
+        # The message may start with the location already: say it once.
+        return Failure(record.location, str(error).removeprefix(f"{record.location}: "))
+    if record.capture is not None:
+        article = replace(article, captured=record.capture.captured, urls=list(record.capture.urls))
+    return replace(article, body=cap_text(article.body, record.location))
+
+
+def index_record(task: RecordTask) -> dict | Failure:
+    """Extract, segment and turn one record into a Whoosh document (runs in a worker)."""
+    article = extract_task(task)
+    if isinstance(article, Failure):
+        return article
+    words = segment_words(article.title + "\n" + article.body)
+    manifest = Manifest(article.id, task.source, task.stamp, task.digest, task.sources)
+    return to_document(article, words, manifest)
+
+
+class _Progress:
+    """A progress bar on a terminal, nothing elsewhere."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self._bar = None
+        if enabled and total:
+            from tqdm import tqdm
+
+            # A terminal that reports no size (0 rows) would hide the bar: assume 80x20.
+            size = shutil.get_terminal_size((80, 20))
+            self._bar = tqdm(
+                total=total, unit=" articles", leave=False, ncols=size.columns, nrows=size.lines
+            )
+
+    def tick(self, count: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def build_index(
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> BuildReport:
+    """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
+    started = time.perf_counter()
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create the index folder {index_dir}: {error}") from error
+    # The lock first: two first builds of an empty folder must not both create the index.
+    lock = FileStorage(str(index_dir)).lock(f"{_DEF_INDEX_NAME}_WRITELOCK")  # as ix.writer()
+    if not lock.acquire(blocking=False):
+        raise BuildError(
+            f"another build is writing to {index_dir}; wait for it to finish and run again"
+        )
+    try:
+        return _build_locked(paths, index_dir, rebuild, jobs, progress, started)
+    finally:
+        lock.release()
+
+
+def _build_locked(
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool,
+    jobs: int | None,
+    progress: bool,
+    started: float,
+) -> BuildReport:
+    ix = open_or_create(index_dir)
+    writer = SegmentWriter(ix, _lk=False, limitmb=64)
+    try:
+        sources, failures = discover(paths)
+        known = {} if rebuild else read_manifests(ix)
+        roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
+        plan = plan_build(sources, known, roots)
+        report = BuildReport(
+            unchanged=plan.unchanged, failures=failures + plan.failures, skipped=plan.skipped
+        )
+        bar = _Progress(len(plan.tasks), progress)
+
+        def on_chunk(done: ChunkDone) -> None:
+            report.failures.extend(done.failures)
+            report.indexed += len(done.indexed)
+            for source, province, year in done.facts:
+                report.stats.add_article(source_name(source, roots), province, year)
+            for record_id in done.indexed:  # replaced: the old version goes
+                if record_id in known:
+                    writer.delete_by_term("id", record_id)
+            bar.tick(len(done.indexed) + len(done.failures))
+
+        segments = []
+        if plan.tasks:
+            segment_words("khởi động")  # load the model once, before forking: workers share it
+            segments = index_in_workers(
+                index_dir, plan.tasks, jobs or os.cpu_count() or 1, index_record, on_chunk
+            )
+        bar.close()
+        for record_id in vanished_ids(plan, known, roots):
+            writer.delete_by_term("id", record_id)
+            report.deleted += 1
+        if report.indexed or report.deleted or rebuild:
+            commit_with_segments(writer, segments, CLEAR if rebuild else None)
+        else:
+            writer.cancel()
+            _remove_segment_files(ix, writer)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    for failure in report.failures:
+        report.stats.add_failure(failure, roots)
+    report.seconds = time.perf_counter() - started
+    return report

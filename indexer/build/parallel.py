@@ -1,0 +1,202 @@
+"""Worker processes that extract, segment and write their own Whoosh segments.
+
+underthesea holds the GIL and Whoosh's writer is pure Python, so both run in worker
+processes: each takes chunks of records, turns them into documents and adds them to a
+segment of its own (Whoosh's ``SegmentWriter`` without the lock, as Whoosh's own
+multiprocessing writer does). The parent holds the index lock, applies deletions, and
+commits the workers' segments together with the existing ones in one new TOC: until that
+commit, readers see the previous index, and a crash leaves only orphan files that the next
+commit removes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.writing import SegmentWriter
+
+from indexer.records import Failure, RecordTask
+
+log = logging.getLogger(__name__)
+
+CHUNK = 16  # records per message to a worker
+WORKER_LIMIT_MB = 256  # Whoosh's in-memory posting pool per worker
+
+
+class SegmentCodec(W3Codec):
+    """Whoosh's codec without per-posting length statistics.
+
+    Whoosh keeps the shortest and longest document of each posting block for its block-max
+    scoring shortcuts; this engine scores with numpy and never uses them, and looking up the
+    length of every posting's document is 15% of writing a segment.
+    """
+
+    length_stats = False
+
+
+class WorkerError(Exception):
+    """A worker process failed; the build is abandoned and the index left as it was."""
+
+
+@dataclass
+class ChunkDone:
+    """A worker's report on one chunk of records."""
+
+    indexed: list[str] = field(default_factory=list)  # ids of the documents added
+    failures: list[Failure] = field(default_factory=list)
+    # (source, province, year) of each document added, for the build's statistics
+    facts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build process dies, even by SIGKILL: a worker left behind
+    would hold the index lock it inherited and wait for work forever (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's own cleanup has to do
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(
+    index_dir: str,
+    tasks: multiprocessing.Queue,
+    results: multiprocessing.Queue,
+    make_document: Callable[[RecordTask], dict | Failure],
+    parent: int,
+) -> None:
+    """Index chunks from ``tasks`` into a new segment; put the segment on ``results``."""
+    _die_with(parent)
+    try:
+        ix = index.open_dir(index_dir)
+        # No lock (the parent holds it) and no compound file (saves copying the segment).
+        writer = SegmentWriter(
+            ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()
+        )
+        added = False
+        while (chunk := tasks.get()) is not None:
+            done = ChunkDone()
+            for task in chunk:
+                document = make_document(task)
+                if isinstance(document, Failure):
+                    done.failures.append(document)
+                else:
+                    writer.add_document(**document)
+                    done.indexed.append(document["id"])
+                    meta = document.get("meta") or {}
+                    done.facts.append(
+                        (document["source"], meta.get("province"), document.get("year"))
+                    )
+                    added = True
+            results.put(done)
+        # Never writer.cancel() or commit(): they delete the temporary folder that all
+        # writers of the index share. The parent's commit removes what is left over.
+        if added:
+            results.put(("segment", writer._finalize_segment()))
+        else:
+            writer._close_segment()
+            results.put(("segment", None))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+
+
+def _chunks(tasks: list[RecordTask]) -> Iterator[list[RecordTask]]:
+    for start in range(0, len(tasks), CHUNK):
+        yield tasks[start : start + CHUNK]
+
+
+def _feed(
+    tasks: list[RecordTask], inbox: multiprocessing.Queue, workers: int, stop: threading.Event
+) -> None:
+    items = [*_chunks(tasks), *([None] * workers)]
+    for item in items:
+        while not stop.is_set():
+            try:
+                inbox.put(item, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+
+
+def index_in_workers(
+    index_dir: Path,
+    tasks: list[RecordTask],
+    jobs: int,
+    make_document: Callable[[RecordTask], dict | Failure],
+    on_chunk: Callable[[ChunkDone], None],
+) -> list:
+    """Index ``tasks`` in up to ``jobs`` processes; returns the new Whoosh segments."""
+    workers = max(1, min(jobs, -(-len(tasks) // CHUNK)))
+    context = multiprocessing.get_context("fork")
+    inbox = context.Queue(maxsize=workers * 4)
+    outbox = context.Queue()
+    processes = [
+        context.Process(
+            target=_worker,
+            args=(str(index_dir), inbox, outbox, make_document, os.getpid()),
+            daemon=True,
+        )
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    stop = threading.Event()
+    feeder = threading.Thread(target=_feed, args=(tasks, inbox, workers, stop), daemon=True)
+    feeder.start()
+    segments: list = []
+    finished = 0
+    try:
+        while finished < workers:
+            try:
+                message = outbox.get(timeout=1.0)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise WorkerError("a worker process died") from None
+                continue
+            if isinstance(message, ChunkDone):
+                on_chunk(message)
+            elif message[0] == "segment":
+                finished += 1
+                if message[1] is not None:
+                    segments.append(message[1])
+            else:
+                raise WorkerError(f"a worker failed:\n{message[1]}")
+    finally:
+        stop.set()
+        if finished < workers:  # nobody will read what is still queued: don't wait to flush it
+            inbox.cancel_join_thread()
+        for process in processes:
+            if finished < workers and process.is_alive():
+                process.terminate()
+            process.join()
+        feeder.join()
+    return segments
+
+
+def commit_with_segments(writer: SegmentWriter, segments: list, mergetype=None) -> None:
+    """Commit the parent writer's deletions and merges together with the workers' segments
+    (what ``SegmentWriter.commit`` does, plus the extra segments)."""
+    final = writer._merge_segments(mergetype, False, True)
+    if writer._added:  # the merge policy merged small segments into this writer
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()

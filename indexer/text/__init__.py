@@ -1,0 +1,7 @@
+"""The Vietnamese text layer: what both the indexer and the search side read text with.
+
+In: any text. Out: normalized text (NFC, one tone placement; ``vietnamese``), valid
+syllables (``syllables``), underthesea's words (``segment``), Whoosh analyzers
+(``analysis``), an article's term counts and syllable codes (``terms``) and its MinHash
+signature (``similarity``). Imports nothing else of the project.
+"""

@@ -1,0 +1,117 @@
+"""Grouping near-duplicate results: the same announcement reposted, or paragraphs reused.
+
+Every article's MinHash signature (``shingles`` column, see ``indexer.text.similarity``) is loaded
+once per searcher into one array; a result list is then grouped page by page, greedily in
+its order: an article joins the group of the same page whose leading article it overlaps
+most, if by at least ``THRESHOLD`` (the share of the smaller article's 4-syllable runs found
+in the other). Groups never reach back to an earlier page, so every result appears exactly
+once across the pages.
+
+A signature only estimates an overlap, and badly when one article is many times longer than
+the other; a pair the estimate calls similar is confirmed on the two articles' actual
+shingles, computed from the syllable codes the searcher already holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from indexer.text.similarity import HASHES, shingle_hashes
+from search_app.engine.forward import ForwardStore
+
+THRESHOLD = 0.4
+MIN_SHINGLES = 20  # shorter articles are not compared: a title and a line say too little
+
+
+class Signatures:
+    """The near-duplicate signatures of every document of a searcher."""
+
+    def __init__(self, minima: np.ndarray, sizes: np.ndarray, forward: ForwardStore) -> None:
+        self.minima = minima  # (documents, HASHES) uint32
+        self.sizes = sizes  # shingles per document; 0: too short to compare
+        self.forward = forward
+
+    @classmethod
+    def load(cls, column, doc_count: int, forward: ForwardStore) -> Signatures:
+        """Read the ``shingles`` column of every document."""
+        minima = np.zeros((doc_count, HASHES), dtype=np.uint32)
+        sizes = np.zeros(doc_count, dtype=np.int64)
+        for docnum in range(doc_count):
+            data = column[docnum] if column is not None else b""
+            if data and len(data) == 4 * (HASHES + 1):
+                values = np.frombuffer(data, dtype=np.uint32)
+                minima[docnum] = values[:HASHES]
+                sizes[docnum] = values[HASHES]
+        return cls(minima, sizes, forward)
+
+    def overlaps(self, docnum: int, others: np.ndarray) -> np.ndarray:
+        """Estimated overlap of one document with each of ``others``."""
+        if not self.sizes[docnum] or not len(others):
+            return np.zeros(len(others))
+        jaccard = (self.minima[others] == self.minima[docnum]).mean(axis=1)
+        sizes = self.sizes[others]
+        common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
+        smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))
+        return np.where(sizes > 0, np.minimum(1.0, common / smaller), 0.0)
+
+    def _shingles(self, docnum: int) -> np.ndarray:
+        forward = self.forward
+        return shingle_hashes(forward.codes[forward.starts[docnum] : forward.ends[docnum]])
+
+    def confirmed(self, docnum: int, other: int) -> bool:
+        """Whether two articles really share THRESHOLD of the smaller one's shingles."""
+        mine, theirs = self._shingles(docnum), self._shingles(other)
+        smaller = min(len(mine), len(theirs))
+        if smaller < MIN_SHINGLES:
+            return False
+        common = len(np.intersect1d(mine, theirs, assume_unique=True))
+        return common / smaller >= THRESHOLD
+
+    def similar_to(self, docnum: int, others: np.ndarray) -> np.ndarray:
+        """Those of ``others`` that are near-duplicates of ``docnum``."""
+        likely = others[self.overlaps(docnum, others) >= THRESHOLD]
+        return np.array([o for o in likely.tolist() if self.confirmed(docnum, o)], dtype=np.int64)
+
+    def _join(self, groups: list[list[int]], docnum: int) -> bool:
+        """Add a document to the group it duplicates, if there is one."""
+        shared = self.overlaps(docnum, np.array([group[0] for group in groups]))
+        for best in np.argsort(-shared):
+            if shared[best] < THRESHOLD:
+                return False
+            if self.confirmed(groups[best][0], docnum):
+                groups[best].append(docnum)
+                return True
+        return False
+
+    def page(self, ordered: Pushback, size: int) -> tuple[list[list[int]], bool]:
+        """Take the next ``size`` groups from ``ordered`` (leader first in each) and say
+        whether it has more documents; the first document of the next page is pushed back."""
+        groups: list[list[int]] = []
+        for docnum in ordered:
+            if groups and self._join(groups, docnum):
+                continue
+            if len(groups) == size:
+                ordered.push(docnum)
+                return groups, True
+            groups.append([docnum])
+        return groups, False
+
+
+class Pushback:
+    """An iterator that can take one item back."""
+
+    def __init__(self, items: Iterable[int]) -> None:
+        self._items: Iterator[int] = iter(items)
+        self._back: list[int] = []
+
+    def __iter__(self) -> Pushback:
+        return self
+
+    def __next__(self) -> int:
+        return self._back.pop() if self._back else next(self._items)
+
+    def push(self, item: int) -> None:
+        """Give an item back: the next ``next()`` returns it."""
+        self._back.append(item)

@@ -1,0 +1,99 @@
+"""The facets of a result set as people read them: counts with selections, and labels.
+
+A value's label is what people read for it: 'bac-kan' -> 'Bắc Kạn', '2021-03' -> '03/2021'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer.metadata.gazetteer import province_by_slug
+from indexer.metadata.topics import topic_by_slug
+from indexer.text.vietnamese import fold, slugify
+from search_app.engine.facets import FacetTables
+from search_app.results import FACETS, Facet, FacetValue, SearchRequest
+
+FACET_TITLES = {
+    "province": "Tỉnh, thành phố",
+    "year": "Năm",
+    "month": "Tháng",
+    "topic": "Chủ đề",
+    "cited": "Văn bản được nhắc đến",
+}
+
+
+# How a facet's value is made from the label kept in an article's stored fields.
+_VALUE_OF: dict[str, tuple[str, Callable[[str], str]]] = {
+    "province": ("province", slugify),
+    "topic": ("topics", slugify),
+    "cited": ("cited", fold),
+}
+
+
+def _label_from_documents(searcher: Searcher, tables: FacetTables, name: str, value: str) -> str:
+    """Find the label of a value in the stored fields of one document that has it."""
+    docs = tables.fields[name].docs_with(value)
+    if len(docs) and name in _VALUE_OF:
+        key, value_of = _VALUE_OF[name]
+        stored = (searcher.stored_fields(int(docs[0])).get("meta") or {}).get(key)
+        for label in stored if isinstance(stored, list) else [stored]:
+            if label and value_of(label) == value:
+                return label
+    return value
+
+
+def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) -> str:
+    """The label of one facet value."""
+    if name == "year":
+        return value
+    if name == "month":
+        year, _, month = value.partition("-")
+        return f"{month}/{year}" if month else value
+    if name == "province" and (province := province_by_slug(value)) is not None:
+        return province.name
+    if name == "topic" and (topic := topic_by_slug(value)) is not None:
+        return topic.label
+    key = (name, value)
+    cache = tables.labels
+    if key not in cache:
+        cache[key] = _label_from_documents(searcher, tables, name, value)
+    return cache[key]
+
+
+def count_facets(
+    searcher: Searcher,
+    tables: FacetTables,
+    request: SearchRequest,
+    matched: np.ndarray,
+    filters: dict[str, np.ndarray],
+) -> dict[str, Facet]:
+    """Counts of each facet over the results filtered by the *other* facets, so that a
+    value's count is what choosing it would give, and values of one facet combine with OR."""
+    selected_by_name = request.filters()
+    facets = {}
+    for name in FACETS:
+        base = matched.copy()
+        for other, mask in filters.items():
+            if other != name:
+                base &= mask
+        table = tables.fields[name]
+        counts = table.counts(base)
+        selected = set(selected_by_name[name])
+        values = [
+            FacetValue(
+                value, facet_label(searcher, tables, name, value), int(count), value in selected
+            )
+            for value, count in zip(table.values, counts, strict=True)
+            if count or value in selected
+        ]
+        known = {v.value for v in values}
+        values += [
+            FacetValue(value, facet_label(searcher, tables, name, value), 0, True)
+            for value in sorted(selected - known)
+        ]
+        values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = Facet(name, FACET_TITLES[name], values)
+    return facets

@@ -1,0 +1,131 @@
+"""Every article's folded syllable codes in one array, with a position index over them.
+
+The index keeps, per article, the codes of its folded syllables (title, separator, body) in
+the ``forward`` column. Loaded once per searcher, they are laid end to end in one numpy
+array and sorted once into "where does each code occur". A phrase is then found from the
+occurrences of its rarest syllable alone, checking the neighbours of each: the cost follows
+that syllable's frequency, not the number of candidate articles, so every candidate of a
+query can be checked for the query word for word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.text.terms import FORWARD_SEPARATOR
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class WordForWord:
+    """Per article: share of the query's syllable pairs held side by side; whether it holds
+    the whole query in order; whether it does so in its title."""
+
+    pair_shares: np.ndarray
+    whole: np.ndarray
+    in_title: np.ndarray
+
+
+class ForwardStore:
+    """All articles' syllable codes: ``codes[starts[d]:ends[d]]`` is article ``d``."""
+
+    def __init__(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.codes = codes
+        self.starts = starts
+        self.ends = ends
+        # An article's title ends at its first separator.
+        separators = np.flatnonzero(codes == FORWARD_SEPARATOR)
+        self.title_ends = separators[np.searchsorted(separators, starts)] if len(starts) else _EMPTY
+        # Positions grouped by code, ascending within a code.
+        self._order = np.argsort(codes, kind="stable").astype(np.int32)
+        sorted_codes = codes[self._order]
+        # Runs of equal codes in the sorted array (np.unique would sort it again).
+        first = np.flatnonzero(np.diff(sorted_codes)) + 1
+        self._first = np.concatenate(([0], first)) if len(codes) else _EMPTY
+        self._keys = sorted_codes[self._first]
+        self._counts = np.diff(np.append(self._first, len(codes)))
+
+    @classmethod
+    def load(cls, column, doc_count: int) -> ForwardStore:
+        """Read the ``forward`` column of every document."""
+        parts = [
+            (column[docnum] if column is not None else b"") or b"" for docnum in range(doc_count)
+        ]
+        lengths = np.fromiter((len(p) // 4 for p in parts), dtype=np.int64, count=doc_count)
+        # A separator after each article: no sequence runs from one article into the next.
+        ends = np.cumsum(lengths + 1) - 1
+        starts = ends - lengths
+        joined = b"".join(p + b"\0\0\0\0" for p in parts)
+        return cls(np.frombuffer(joined, dtype=np.uint32), starts, ends)
+
+    def count(self, code: int) -> int:
+        """How often a code occurs in the whole index."""
+        at = np.searchsorted(self._keys, code)
+        return int(self._counts[at]) if at < len(self._keys) and self._keys[at] == code else 0
+
+    def positions(self, code: int) -> np.ndarray:
+        """Every position of a code, ascending."""
+        at = np.searchsorted(self._keys, code)
+        if at >= len(self._keys) or self._keys[at] != code:
+            return _EMPTY
+        first = self._first[at]
+        return self._order[first : first + self._counts[at]]
+
+    def positions_in(self, code: int, docs: np.ndarray) -> np.ndarray:
+        """Positions of a code inside some articles (ascending document numbers)."""
+        everywhere = self.positions(code)
+        low = np.searchsorted(everywhere, self.starts[docs])
+        high = np.searchsorted(everywhere, self.ends[docs])
+        counts = high - low
+        if not counts.sum():
+            return _EMPTY
+        # Concatenate the ranges everywhere[low[i]:high[i]] without a Python loop.
+        offsets = np.repeat(low - (np.cumsum(counts) - counts), counts)
+        return everywhere[offsets + np.arange(counts.sum())]
+
+    def owners(self, positions: np.ndarray) -> np.ndarray:
+        """The article each position belongs to."""
+        return np.searchsorted(self.starts, positions, side="right") - 1
+
+    def sequence_starts(self, sequence: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """Positions where ``sequence`` begins (in ``docs`` only, if given), found from the
+        occurrences of its rarest syllable."""
+        if not len(sequence):
+            return _EMPTY
+        pivot = min(range(len(sequence)), key=lambda i: self.count(int(sequence[i])))
+        code = int(sequence[pivot])
+        found = self.positions(code) if docs is None else self.positions_in(code, docs)
+        starts = found.astype(np.int64) - pivot
+        starts = starts[(starts >= 0) & (starts + len(sequence) <= len(self.codes))]
+        for i, code in enumerate(sequence):
+            if i != pivot:
+                starts = starts[self.codes[starts + i] == code]
+        return starts
+
+    def _mark(self, positions: np.ndarray, doc_count: int) -> np.ndarray:
+        marked = np.zeros(doc_count, dtype=bool)
+        marked[self.owners(positions)] = True
+        return marked
+
+    def holding(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> np.ndarray:
+        """Which of ``docs`` hold ``sequence`` word for word."""
+        return self._mark(self.sequence_starts(sequence, docs), doc_count)
+
+    def word_for_word(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> WordForWord:
+        """How much of a query of two or more syllables each of ``docs`` holds word for word."""
+        pairs = [self.sequence_starts(sequence[i : i + 2], docs) for i in range(len(sequence) - 1)]
+        shares = np.zeros(doc_count, dtype=np.float32)
+        for starts in pairs:
+            shares += self._mark(starts, doc_count)
+        shares /= max(1, len(pairs))
+        # The whole sequence starts where every pair starts at its own offset.
+        whole = pairs[0] if pairs else _EMPTY
+        for offset, starts in enumerate(pairs[1:], start=1):
+            whole = np.intersect1d(whole, starts - offset, assume_unique=True)
+        owners = self.owners(whole)
+        in_title = np.zeros(doc_count, dtype=bool)
+        in_title[owners[whole < self.title_ends[owners]]] = True
+        return WordForWord(shares, self._mark(whole, doc_count), in_title)

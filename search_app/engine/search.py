@@ -1,0 +1,334 @@
+"""SearchRequest -> SearchPage: parse, match, filter, count facets, rank, group and highlight.
+
+No Flask here: the views, the exports, the benchmarks and the tests all call
+``ArchiveSearch``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer.text.segment import segment_words
+from indexer.text.vietnamese import SYLLABLE_RE, fold
+from search_app.engine.duplicates import Pushback
+from search_app.engine.facet_counts import count_facets
+from search_app.engine.index_handle import IndexHandle, IndexState, IndexUnavailable
+from search_app.engine.matching import LONG_QUERY
+from search_app.engine.snippets import Highlight, highlight, snippet
+from search_app.query.abbreviations import expand_query
+from search_app.query.keyboard import convert_query
+from search_app.query.language import (
+    Alternatives,
+    DocNumber,
+    Node,
+    Not,
+    ParsedQuery,
+    Phrase,
+    Term,
+    parse_query,
+)
+from search_app.query.spelling import correct, suggest
+from search_app.results import (
+    ArticlePage,
+    DocumentPage,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Similar,
+    date_bound,
+)
+
+RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
+RELATED = 5  # "related articles" on an article page
+EXACT_PAGES = 100  # results up to which the number of (grouped) pages is counted exactly
+SUGGEST_BELOW = 5  # "did you mean" is offered when a query finds fewer results than this
+TYPED_QUERY = 200  # characters: a longer query is pasted text, never Telex nor misspelt
+
+
+def highlight_spec(parsed: ParsedQuery) -> Highlight:
+    """What to mark for a query: its positive words, phrases and document numbers."""
+    terms: set[str] = set()
+    sequences: list[tuple[str, ...]] = []
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Term):
+            terms.add(node.folded)
+        elif isinstance(node, (Phrase, DocNumber)):
+            sequences.append(tuple(t.folded for t in node.terms))
+        elif isinstance(node, Alternatives):
+            for form in (node.typed, *node.others):
+                walk(form)
+        elif not isinstance(node, Not):
+            for child in node.nodes:
+                walk(child)
+
+    if parsed.root is not None:
+        walk(parsed.root)
+    return Highlight(frozenset(terms), tuple(dict.fromkeys(sequences)))
+
+
+def _similar(searcher: Searcher, docnum: int) -> Similar:
+    stored = searcher.stored_fields(docnum)
+    meta = stored.get("meta") or {}
+    return Similar(
+        stored["id"], stored.get("title", ""), meta.get("published"), meta.get("province")
+    )
+
+
+class ArchiveSearch:
+    """Searches one index folder; safe to share between threads."""
+
+    def __init__(self, handle: IndexHandle, page_size: int = 10) -> None:
+        self.handle = handle
+        self.page_size = page_size
+
+    def warm_up(self) -> None:
+        """Open the index (if there is one) and load the word segmenter now, so that the
+        first request does not pay for them."""
+        segment_words("khởi động")
+        try:
+            with self.handle.current():
+                pass
+        except IndexUnavailable:
+            pass
+
+    def _select(
+        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], list[str]]:
+        """The matching documents, the filter masks, and notices about the match."""
+        tables, engine = state.tables, state.engine
+        notices: list[str] = []
+        if parsed.root is None:
+            matched = tables.live.copy()
+        else:
+            matched = engine.match(parsed.root) & tables.live
+            if not matched.any() and parsed.is_plain:
+                matched = engine.match_most(parsed.positive_terms()) & tables.live
+                if matched.any():
+                    notices.append(RELAXED_NOTICE)
+        filters = {
+            name: tables.fields[name].mask(tables.doc_count, list(values))
+            for name, values in request.filters().items()
+            if values
+        }
+        if request.date_from or request.date_to:
+            low = date_bound(request.date_from, upper=False) if request.date_from else 1
+            high = date_bound(request.date_to, upper=True) if request.date_to else 99999999
+            filters["_dates"] = (tables.date_key >= low) & (tables.date_key <= high)
+        return matched, filters, notices
+
+    def _ordered(
+        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest, allowed: np.ndarray
+    ) -> Iterator[int]:
+        """Allowed documents, best first (or newest first), computed as far as needed."""
+        if parsed.root is None or request.sort == "newest":
+            yield from state.tables.newest_first(allowed).tolist()
+            return
+        candidates = np.flatnonzero(allowed)
+        limit = 4 * self.page_size * max(1, request.page)
+        done = 0
+        while done < len(candidates):
+            ranked = state.engine.rank(parsed, candidates, limit)
+            yield from ranked[done:]
+            done, limit = len(ranked), limit * 4
+
+    def _page_of_groups(
+        self,
+        state: IndexState,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        allowed: np.ndarray,
+        total: int,
+    ) -> tuple[int, int, list[list[int]]]:
+        """The page asked for (or the last one), the number of pages, and its groups."""
+        pages = max(1, math.ceil(total / self.page_size))
+        wanted = min(max(1, request.page), pages)
+        ordered = Pushback(self._ordered(state, parsed, request, allowed))
+        groups: list[list[int]] = []
+        for number in range(1, wanted + 1):
+            groups, more = state.signatures.page(ordered, self.page_size)
+            if not more:  # grouping made fewer pages than articles would
+                return number, number, groups
+        if total <= EXACT_PAGES:  # count the pages left, so that the last page link is right
+            counted = wanted
+            while more:
+                _, more = state.signatures.page(ordered, self.page_size)
+                counted += 1
+            pages = counted
+        return wanted, pages, groups
+
+    @staticmethod
+    def _keyboard_reading(state: IndexState, request: SearchRequest) -> str:
+        """The query read as Telex or VNI when it was typed with the Vietnamese keyboard off
+        ("chuyeenr ddooir soos"), else ""."""
+        if request.verbatim or len(request.q) > TYPED_QUERY:
+            return ""
+        return convert_query(request.q, state.vocabulary.knows) or ""
+
+    @staticmethod
+    def _suggestion(
+        state: IndexState, query: str, found: int, filters: dict[str, np.ndarray]
+    ) -> str:
+        """ "Did you mean": the query with typos fixed and diacritics restored, when the query
+        found little and the suggestion finds more (or the same, better spelled)."""
+        if found >= SUGGEST_BELOW or len(query) > TYPED_QUERY:
+            return ""
+        corrected = correct(query, state.vocabulary)
+        candidate = suggest(corrected or query, state.vocabulary) or corrected
+        parsed = expand_query(parse_query(candidate)) if candidate else None
+        if parsed is None or parsed.root is None or parsed.notices:
+            return ""
+        matched = state.engine.match(parsed.root) & state.tables.live
+        for mask in filters.values():
+            matched &= mask
+        count = int(matched.sum())
+        better = count > found or (count and fold(candidate) == fold(query))
+        return candidate if better else ""
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Run a search and build the page of results the request asks for."""
+        with self.handle.current() as state:
+            searched = self._keyboard_reading(state, request)
+            query = searched or request.q
+            parsed = expand_query(parse_query(query))
+            matched, filters, notices = self._select(state, parsed, request)
+            allowed = matched.copy()
+            for mask in filters.values():
+                allowed &= mask
+            total = int(allowed.sum())
+            page, pages, groups = self._page_of_groups(state, parsed, request, allowed, total)
+            spec = self._spec(state, parsed)
+            hits = []
+            for group in groups:
+                hit = self._hit(state.searcher, group[0], spec)
+                hit.similar = [_similar(state.searcher, d) for d in group[1:]]
+                hits.append(hit)
+            facets = count_facets(state.searcher, state.tables, request, matched, filters)
+            strict = 0 if RELAXED_NOTICE in notices else total
+            suggestion = self._suggestion(state, query, strict, filters) if query else ""
+        return SearchPage(
+            request,
+            total,
+            page,
+            pages,
+            self.page_size,
+            hits,
+            facets,
+            parsed.notices + notices,
+            searched=searched,
+            suggestion=suggestion,
+        )
+
+    def export(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every result of a search, in order, not grouped (for CSV and JSON Lines). The
+        index commit it started on stays open until the last result is out."""
+        with self.handle.pinned() as state:
+            with self.handle.lock:
+                query = self._keyboard_reading(state, request) or request.q
+                parsed = expand_query(parse_query(query))
+                matched, filters, _ = self._select(state, parsed, request)
+                allowed = matched.copy()
+                for mask in filters.values():
+                    allowed &= mask
+                spec = self._spec(state, parsed)
+                order = list(self._ordered(state, parsed, request, allowed))
+            for start in range(0, len(order), 100):
+                with self.handle.lock:
+                    hits = [self._hit(state.searcher, d, spec) for d in order[start : start + 100]]
+                yield from hits
+
+    @staticmethod
+    def _spec(state: IndexState, parsed: ParsedQuery) -> Highlight:
+        terms = parsed.positive_terms()
+        if len(terms) > LONG_QUERY:  # pasted text: mark its telling words, not every "của"
+            return Highlight(frozenset(t.folded for t in state.engine.informative(terms)))
+        return highlight_spec(parsed)
+
+    @staticmethod
+    def _hit(searcher: Searcher, docnum: int, spec: Highlight) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        meta = stored.get("meta") or {}
+        return Hit(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            title_html=highlight(stored.get("title", ""), spec),
+            url=meta.get("url"),
+            published=meta.get("published"),
+            province=meta.get("province"),
+            topics=list(meta.get("topics") or []),
+            snippet=snippet(stored.get("body", ""), spec),
+            author=meta.get("author"),
+            source=meta.get("source"),
+        )
+
+    def article(self, article_id: str, q: str = "") -> ArticlePage | None:
+        """One article in full with the query's matches marked, its near-duplicates and
+        related articles; None for an unknown id."""
+        spec = highlight_spec(expand_query(parse_query(q))) if q else Highlight()
+        with self.handle.current() as state:
+            docnum = state.searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            stored = state.searcher.stored_fields(docnum)
+            title, body = stored.get("title", ""), stored.get("body", "")
+            similar, related = self._neighbours(state, docnum, title + "\n" + body)
+        meta = stored.get("meta") or {}
+        paragraphs = [p for p in body.split("\n") if p.strip()]
+        return ArticlePage(
+            id=stored["id"],
+            title=title,
+            title_html=highlight(title, spec),
+            paragraphs_html=[highlight(p, spec) for p in paragraphs],
+            url=meta.get("url"),
+            published=meta.get("published"),
+            province=meta.get("province"),
+            topics=list(meta.get("topics") or []),
+            author=meta.get("author"),
+            source=meta.get("source"),
+            kicker=meta.get("kicker"),
+            cited=list(meta.get("cited") or []),
+            captured=meta.get("captured"),
+            urls=list(meta.get("urls") or []),
+            related=related,
+            similar=similar,
+        )
+
+    def _neighbours(
+        self, state: IndexState, docnum: int, text: str
+    ) -> tuple[list[Similar], list[Similar]]:
+        """An article's near-duplicates, and the articles most like it (more like this)."""
+        everyone = np.flatnonzero(state.tables.live)
+        everyone = everyone[everyone != docnum]
+        duplicates = state.signatures.similar_to(docnum, everyone)
+        terms = [Term(s) for s in dict.fromkeys(fold(s) for s in SYLLABLE_RE.findall(text))]
+        exclude = np.zeros(len(state.tables.live), dtype=bool)
+        exclude[[docnum, *duplicates]] = True
+        ranked = state.engine.more_like(terms, exclude, RELATED)
+        return (
+            [_similar(state.searcher, int(d)) for d in duplicates[:20]],
+            [_similar(state.searcher, int(d)) for d in ranked],
+        )
+
+    def document(self, value: str) -> DocumentPage | None:
+        """The articles citing a document number (a ``cited`` facet value), oldest first."""
+        with self.handle.current() as state:
+            docs = state.tables.fields["cited"].docs_with(value)
+            docs = docs[state.tables.live[docs]]
+            if not len(docs):
+                return None
+            dates = state.tables.date_key[docs]
+            order = docs[np.lexsort((docs, dates, dates == 0))]  # undated ones last
+            articles = [_similar(state.searcher, int(d)) for d in order]
+            key = self._cited_key(state.searcher, int(order[0]), value)
+        return DocumentPage(key, value, articles)
+
+    @staticmethod
+    def _cited_key(searcher: Searcher, docnum: int, value: str) -> str:
+        for key in (searcher.stored_fields(docnum).get("meta") or {}).get("cited") or []:
+            if fold(key) == value:
+                return key
+        return value.upper()

@@ -1,0 +1,459 @@
+"""'Did you mean': diacritics restored from the archive's own vocabulary, and simple typos.
+
+Counts are occurrences (the total term frequency over the archive), not document counts:
+occurrences add up, so the count of a syllable written *without* diacritics is the folded
+syllable's count minus its accented spellings' counts (``text`` holds every spelling folded,
+``exact`` only the accented ones), and the spellings of one folded syllable compare fairly.
+
+A query is restored run by run (words between operators, quotes and brackets), longest words
+first: a multi-syllable word of the archive ("chuyển_đổi") or a phrase of the topic taxonomy or
+the gazetteer ("chuyển đổi số", "bắc kạn") whose folded form matches consecutive syllables,
+then single syllables. A reading is taken only when it is frequent (``MIN_COUNT``) and at least
+``DOMINANCE`` times (a lone syllable: ``SYLLABLE_DOMINANCE``) as frequent as the next reading,
+the unaccented one included: 'ban' (bàn, bán, bạn, bản, ban) stays as typed. The output keeps
+the user's case syllable by syllable ('Bac Kan' -> 'Bắc Kạn', 'bac kan' -> 'bắc kạn'): we do
+not capitalize names, because the index holds lowercase words only and the search ignores case.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from whoosh.filedb.filetables import OrderedHashReader
+from whoosh.reading import IndexReader, TermNotFound
+
+from indexer.text.vietnamese import SYLLABLE_RE, fold, has_diacritics
+from search_app.query.keyboard import QueryPiece, decode_telex, split_query, with_case
+
+DOMINANCE = 3.0  # a word's chosen reading is at least this many times as frequent as the next
+SYLLABLE_DOMINANCE = 5.0  # a lone syllable needs more: bộ/bỏ, họ/hồ, số/sở are 3 to 1
+MIN_COUNT = 3  # ... and occurs at least this often in the archive
+MAX_WORD_SYLLABLES = 6  # longest word or phrase looked up ("ngày chuyển đổi số quốc gia")
+TYPO_MIN_COUNT = 50  # a typo's correction must be a common syllable ...
+TYPO_DOMINANCE = 10.0  # ... and far more common than any other one edit away
+TYPO_MIN_LENGTH = 3  # shorter syllables have too many neighbours to guess from
+
+# The archive's publishers and the bodies it reports on, most often named in full.
+_INSTITUTIONS = (
+    "Sở Thông tin và Truyền thông",
+    "Bộ Thông tin và Truyền thông",
+    "Ủy ban nhân dân",
+    "Hội đồng nhân dân",
+)
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_WORD_KEY_RE = re.compile(r"[a-z]+(?: [a-z]+)+")
+
+
+def _fast_fold(text: str) -> str:
+    """fold() of lowercase Vietnamese text, several times faster on a whole lexicon at once.
+
+    Other letters with no ASCII base vanish, which changes the length: callers check it.
+    """
+    text = text.replace("đ", "d")
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _group_words(words: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """{'chuyển_đổi': 466} -> {'chuyen doi': {'chuyển_đổi': 466}}: multi-syllable words only."""
+    items = [(word, count) for word, count in words.items() if "_" in word]
+    if not items:
+        return {}
+    joined = "\n".join(word for word, _ in items).lower()
+    keys = _fast_fold(joined.replace("_", " ")).split("\n")
+    grouped: dict[str, dict[str, int]] = {}
+    for word, (_, count), key in zip(joined.split("\n"), items, keys, strict=True):
+        if len(key) == len(word) and _WORD_KEY_RE.fullmatch(key):
+            grouped.setdefault(key, {})[word] = count
+    return grouped
+
+
+def _phrase_keys(phrases: Iterable[str]) -> dict[str, str]:
+    """{'chuyen doi so': 'chuyển_đổi_số'} for phrases of two or more syllables of letters."""
+    found = {}
+    for phrase in phrases:
+        parts = [s.lower() for s in SYLLABLE_RE.findall(phrase)]
+        if len(parts) > 1 and all(p.isalpha() for p in parts):
+            found[" ".join(fold(p) for p in parts)] = "_".join(parts)
+    return found
+
+
+@dataclass
+class Vocabulary:
+    """What the archive says about spellings; built by ``from_reader`` or, in tests, by hand."""
+
+    syllables: dict[str, dict[str, int]]  # folded -> {accented spelling: occurrences}
+    words: dict[str, dict[str, int]]  # 'chuyen doi' -> {'chuyển_đổi': occurrences}
+    folded: dict[str, int]  # folded syllable -> occurrences of all its spellings
+    phrases: dict[str, str] = field(default_factory=dict)  # 'chuyen doi so' -> 'chuyển_đổi_số'
+
+    @classmethod
+    def from_terms(
+        cls,
+        text: Mapping[str, int],
+        exact: Mapping[str, int],
+        words: Mapping[str, int],
+        phrases: Iterable[str] = (),
+    ) -> Vocabulary:
+        """Build from term -> occurrences of the index fields ``text``, ``exact``, ``words``."""
+        syllables: dict[str, dict[str, int]] = {}
+        for spelling, count in exact.items():
+            syllables.setdefault(fold(spelling), {})[spelling.lower()] = count
+        vocabulary = cls(syllables, _group_words(words), dict(text))
+        vocabulary.phrases = {
+            key: phrase
+            for key, phrase in _phrase_keys(phrases).items()
+            if key not in vocabulary.words and all(map(vocabulary.knows, phrase.split("_")))
+        }
+        return vocabulary
+
+    @classmethod
+    def from_reader(cls, reader: IndexReader, phrases: Iterable[str] | None = None) -> Vocabulary:
+        """Read the vocabulary of an index; ``phrases`` default to the topic and place names.
+
+        Like any Whoosh call, this must not share ``reader`` with another thread meanwhile.
+        """
+        text = _lexicon(reader, "text")
+        exact = _lexicon(reader, "exact")
+        # A word seen once can never be chosen (MIN_COUNT) nor stop another (DOMINANCE).
+        words = _lexicon(reader, "words", joined=True, min_count=2)
+        return cls.from_terms(text, exact, words, domain_phrases() if phrases is None else phrases)
+
+    def knows(self, syllable: str) -> bool:
+        """Whether the archive has this syllable: as written if accented, else in any spelling.
+
+        An accented spelling must occur ``MIN_COUNT`` times: once or twice is more often a typo.
+        """
+        lower = syllable.lower()
+        folded = fold(lower)
+        if lower == folded:
+            return self.folded.get(folded, 0) > 0
+        return self.syllables.get(folded, {}).get(lower, 0) >= MIN_COUNT
+
+    def syllable_readings(self, folded: str) -> dict[str, int]:
+        """Spellings of a folded syllable and their occurrences, the unaccented one included."""
+        readings = dict(self.syllables.get(folded, {}))
+        plain = self.folded.get(folded, 0) - sum(readings.values())
+        if plain > 0:
+            readings[folded] = plain
+        return readings
+
+    def word_readings(self, key: str) -> dict[str, int]:
+        """Spellings ('chuyển_đổi') of folded syllables ('chuyen doi') and their occurrences."""
+        readings = self.words.get(key)
+        if readings:
+            return readings
+        phrase = self.phrases.get(key)
+        return {phrase: MIN_COUNT} if phrase else {}  # a curated phrase needs no count
+
+
+@cache
+def domain_phrases() -> tuple[str, ...]:
+    """Topic names and key phrases and province names: what users search for most."""
+    # Imported on first use: only this needs the gazetteer's package data.
+    from indexer.metadata.gazetteer import all_provinces
+    from indexer.metadata.topics import all_topics
+
+    found: list[str] = []
+    for topic in all_topics():
+        found.append(topic.label)
+        found.extend(phrase for phrase, _ in topic.phrases if phrase == phrase.lower())
+    found.extend(province.name for province in all_provinces())
+    return (*found, *_INSTITUTIONS)
+
+
+# --- Reading a lexicon fast --------------------------------------------------------------------
+
+
+_HASHED_BYTES = 32  # terms up to this long are hashed by numpy, longer ones by Python
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+
+
+@dataclass
+class _Terms:
+    """One segment's terms of a field: term i is block[starts[i]:ends[i]]."""
+
+    block: bytes
+    starts: np.ndarray
+    ends: np.ndarray
+    counts: np.ndarray  # occurrences
+
+    @classmethod
+    def of(cls, pairs: list[tuple[bytes, int]]) -> _Terms:
+        """From (term, occurrences) pairs."""
+        lengths = np.array([len(term) for term, _ in pairs], dtype=np.int64)
+        ends = np.cumsum(lengths)
+        counts = np.array([n for _, n in pairs], dtype=np.int64)
+        return cls(b"".join(term for term, _ in pairs), ends - lengths, ends, counts)
+
+    def hashes(self) -> np.ndarray:
+        """A 64-bit hash of each term, to find a term's copies in other segments."""
+        data = np.frombuffer(self.block + bytes(_HASHED_BYTES), dtype=np.uint8)
+        lengths = self.ends - self.starts
+        # Each term's first bytes as little-endian uint64s, bytes past its end masked off.
+        words = sliding_window_view(data, _HASHED_BYTES)[self.starts].view("<u8")
+        hashed = lengths.astype(np.uint64)
+        for i in range(_HASHED_BYTES // 8):
+            part = words[:, i] & _LOW_BYTES[np.clip(lengths - 8 * i, 0, 8)]
+            hashed = (hashed ^ part) * np.uint64(0x9E3779B97F4A7C15)  # wraps around silently
+        for i in np.flatnonzero(lengths > _HASHED_BYTES).tolist():
+            hashed[i] = hash(self.block[self.starts[i] : self.ends[i]]) & (2**64 - 1)
+        return hashed
+
+    def texts(self, chosen: np.ndarray) -> list[str]:
+        """The terms at these positions, decoded: gathered by numpy into one text, then split."""
+        if not len(chosen):
+            return []
+        starts, lengths = self.starts[chosen], (self.ends - self.starts)[chosen] + 1
+        heads = np.cumsum(lengths) - lengths
+        # Each term's bytes, then the newline appended after the block.
+        index = np.arange(lengths.sum()) + np.repeat(starts - heads, lengths)
+        index[heads + lengths - 1] = len(self.block)
+        data = np.frombuffer(self.block + b"\n", dtype=np.uint8)
+        # Our analyzers never make a term with a newline; callers zip strictly all the same.
+        return data[index].tobytes().decode("utf-8").split("\n")[:-1]
+
+
+def _be_words(data: np.ndarray, offsets: np.ndarray, dtype: str) -> np.ndarray:
+    """The 4-byte big-endian values at ``offsets`` of a byte array."""
+    return data[offsets[:, None] + np.arange(4)].view(dtype).reshape(-1)
+
+
+def _segment_terms(leaf: IndexReader, fieldname: str, joined: bool) -> _Terms:
+    """Terms of one segment and their occurrences; with ``joined``, only terms with a '_'.
+
+    Whoosh decodes a TermInfo per term (unpickling inlined postings): 13 s for the 270,000
+    words of the full archive. This reads the segment's term table directly, as numpy arrays;
+    a reader of any other kind goes the slow, public way.
+    """
+    terms = getattr(leaf, "_terms", None)
+    table = getattr(terms, "_tindex", None)
+    if not isinstance(table, OrderedHashReader) or not hasattr(terms, "_fieldmap"):
+        try:
+            pairs = [(t, round(i.weight())) for t, i in leaf.iter_field(fieldname)]
+        except TermNotFound:  # no such field
+            pairs = []
+        return _Terms.of([(term, n) for term, n in pairs if b"_" in term or not joined])
+    number = terms._fieldmap.get(fieldname)
+    start = None if number is None else table.closest_key_pos(struct.pack(">H", number))
+    if start is None:
+        return _Terms.of([])
+    end = table.closest_key_pos(struct.pack(">H", number + 1)) or table.endofdata
+    index = table.dbfile.get(table.indexbase, table.indexlen * table.indexsize)
+    positions = np.frombuffer(index, dtype=">" + table.extras["indextype"])
+    lo, hi = np.searchsorted(positions, [start, end])
+    offsets = positions[lo:hi].astype(np.int64) - start
+    block = table.dbfile.get(start, end - start)
+    data = np.frombuffer(block, dtype=np.uint8)
+    # A record: key length, value length (int32 each), 2-byte field number + term, TermInfo
+    # whose bytes 1-4 are the total weight (float32): the occurrences.
+    starts = offsets + 10
+    ends = offsets + 8 + _be_words(data, offsets, ">i4")
+    counts = np.rint(_be_words(data, ends + 1, ">f4")).astype(np.int64)
+    if joined:  # keep terms with a '_' between their start and end
+        underscores = np.flatnonzero(data == ord("_"))
+        keep = np.searchsorted(underscores, ends) > np.searchsorted(underscores, starts)
+        starts, ends, counts = starts[keep], ends[keep], counts[keep]
+    return _Terms(block, starts, ends, counts)
+
+
+def _lexicon(
+    reader: IndexReader, fieldname: str, joined: bool = False, min_count: int = 1
+) -> dict[str, int]:
+    """Term -> occurrences over all segments of an index, for terms seen ``min_count`` times.
+
+    A term's copies in several segments are found by hash, so that only the terms kept
+    become Python objects (two terms sharing a 64-bit hash would count as one).
+    """
+    parts = [_segment_terms(leaf, fieldname, joined) for leaf, _ in reader.leaf_readers()]
+    if not any(len(part.counts) for part in parts):
+        return {}
+    hashes = np.concatenate([part.hashes() for part in parts])
+    _, first, copies = np.unique(hashes, return_index=True, return_inverse=True)
+    counts = np.concatenate([part.counts for part in parts])
+    totals = np.bincount(copies.reshape(-1), weights=counts).astype(np.int64)
+    kept = totals >= min_count
+    chosen, totals = first[kept], totals[kept]
+    sizes = [len(part.counts) for part in parts]
+    which = np.repeat(np.arange(len(parts)), sizes)[chosen]
+    local = chosen - (np.cumsum(sizes) - sizes)[which]
+    lexicon: dict[str, int] = {}
+    for number, part in enumerate(parts):
+        mine = which == number
+        lexicon.update(zip(part.texts(local[mine]), totals[mine].tolist(), strict=True))
+    return lexicon
+
+
+# --- Restoring diacritics ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Syllable:
+    """A syllable of the query: pieces[piece].text[start:end]."""
+
+    piece: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def free(self) -> bool:
+        """Typed without diacritics, in a case we can carry over: ours to restore."""
+        text = self.text
+        return text.isascii() and (text.islower() or text.istitle() or len(text) == 1)
+
+
+def _runs(pieces: list[QueryPiece]) -> Iterator[list[_Syllable]]:
+    """Runs of syllables that may form words together: operators, quotes, '-x' end a run."""
+    run: list[_Syllable] = []
+    previous = ""
+    for i, piece in enumerate(pieces):
+        if piece.kind == "space":
+            continue
+        excluded, previous = previous == "-", piece.text
+        if piece.kind != "word" or any(c.isdigit() for c in piece.text):
+            yield run
+            run = []
+            continue
+        for match in SYLLABLE_RE.finditer(piece.text):
+            syllable = _Syllable(i, match.start(), match.end(), match.group(0))
+            if syllable.free or has_diacritics(syllable.text):
+                run.append(syllable)
+            else:  # UBND, CNTT, iPhone: not ours to read
+                yield run
+                run = []
+        if excluded:  # '-bac kan' excludes 'bac' alone: it makes no word with 'kan'
+            yield run
+            run = []
+    yield run
+
+
+def _dominant(readings: Mapping[str, int], dominance: float = DOMINANCE) -> str | None:
+    """The reading that clearly beats all others, if there is one."""
+    if not readings:
+        return None
+    ranked = sorted(readings.values(), reverse=True)
+    best = max(readings, key=readings.__getitem__)
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    return best if ranked[0] >= MIN_COUNT and ranked[0] >= dominance * runner_up else None
+
+
+def _word_reading(run: list[_Syllable], vocabulary: Vocabulary) -> list[str] | None:
+    """The dominant spelling of syllables read as one word, agreeing with accents typed."""
+    if not any(s.free for s in run):
+        return None
+    readings = vocabulary.word_readings(" ".join(fold(s.text) for s in run))
+    typed = [None if s.free else s.text.lower() for s in run]
+    agreeing = {
+        spelling: count
+        for spelling, count in readings.items()
+        if all(t is None or t == part for t, part in zip(typed, spelling.split("_"), strict=True))
+    }
+    best = _dominant(agreeing)
+    return best.split("_") if best else None
+
+
+def _restore_run(run: list[_Syllable], vocabulary: Vocabulary) -> dict[_Syllable, str]:
+    """New spellings for the syllables of a run: the most syllables covered by words first."""
+    n = len(run)
+    # best[i]: (syllables covered by words, -pieces) for run[:i]; step[i]: the last piece
+    best: list[tuple[int, int]] = [(0, 0)] + [(-1, 0)] * n
+    step: list[tuple[int, list[str] | None]] = [(0, None)] * (n + 1)
+    for i in range(n):
+        covered, pieces = best[i]
+        if (covered, pieces - 1) > best[i + 1]:
+            best[i + 1], step[i + 1] = (covered, pieces - 1), (1, None)
+        for length in range(2, min(MAX_WORD_SYLLABLES, n - i) + 1):
+            spelling = _word_reading(run[i : i + length], vocabulary)
+            if spelling and (covered + length, pieces - 1) > best[i + length]:
+                best[i + length] = (covered + length, pieces - 1)
+                step[i + length] = (length, spelling)
+    restored: dict[_Syllable, str] = {}
+    end = n
+    while end:
+        length, spelling = step[end]
+        for offset, syllable in enumerate(run[end - length : end]):
+            if spelling is not None:
+                restored[syllable] = spelling[offset]
+            elif syllable.free:
+                readings = vocabulary.syllable_readings(syllable.text.lower())
+                single = _dominant(readings, SYLLABLE_DOMINANCE)
+                if single:
+                    restored[syllable] = single
+        end -= length
+    return restored
+
+
+def _rewrite(pieces: list[QueryPiece], changes: dict[_Syllable, str]) -> str | None:
+    """The query with the changed syllables, in the case typed; None when nothing changed."""
+    texts = [piece.text for piece in pieces]
+    for syllable in sorted(changes, key=lambda s: (s.piece, -s.start)):
+        new = with_case(changes[syllable], syllable.text)
+        text = texts[syllable.piece]
+        texts[syllable.piece] = text[: syllable.start] + new + text[syllable.end :]
+    result = "".join(texts)
+    return None if result == "".join(piece.text for piece in pieces) else result
+
+
+def suggest(query: str, vocabulary: Vocabulary) -> str | None:
+    """The query with diacritics restored where the archive makes one reading clear, or None."""
+    pieces = split_query(query)
+    changes: dict[_Syllable, str] = {}
+    for run in _runs(pieces):
+        changes.update(_restore_run(run, vocabulary))
+    return _rewrite(pieces, changes)
+
+
+# --- Typos --------------------------------------------------------------------------------------
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    found |= {a + c + b for a, b in splits for c in _LETTERS}
+    found.discard(word)
+    return found
+
+
+def _correction(syllable: _Syllable, vocabulary: Vocabulary) -> str | None:
+    """The one common syllable a typo unknown to the archive most likely meant."""
+    typed = syllable.text.lower()
+    if not syllable.free or len(typed) < TYPO_MIN_LENGTH or vocabulary.folded.get(typed):
+        return None
+    telex = decode_telex(typed)
+    if typed.startswith("dd") or (telex and telex != typed and vocabulary.knows(telex)):
+        return None  # Telex ('ddien' is a half-typed điện): the keyboard's business
+    counts = sorted(
+        ((vocabulary.folded[c], c) for c in _edits(typed) if c in vocabulary.folded),
+        reverse=True,
+    )
+    if not counts or counts[0][0] < TYPO_MIN_COUNT:
+        return None
+    if len(counts) > 1 and counts[0][0] < TYPO_DOMINANCE * counts[1][0]:
+        return None
+    return counts[0][1]
+
+
+def correct(query: str, vocabulary: Vocabulary) -> str | None:
+    """The query with syllables unknown to the archive replaced by their one likely fix, or None.
+
+    Only plain (unaccented) syllables are corrected, to plain syllables: pass the result to
+    ``suggest`` to restore its diacritics too.
+    """
+    pieces = split_query(query)
+    changes: dict[_Syllable, str] = {}
+    for run in _runs(pieces):
+        for syllable in run:
+            fixed = _correction(syllable, vocabulary)
+            if fixed:
+                changes[syllable] = fixed
+    return _rewrite(pieces, changes)

@@ -1,0 +1,210 @@
+"""Blueprint: /, /search (.json, .csv, .jsonl), /article/<id>, /document/<number>.
+
+One data function feeds every format: the page, the JSON and the exports read the same
+SearchRequest from the same URL parameters.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from indexer.metadata.docnumbers import KIND_NAMES, find_document_numbers
+from indexer.text.vietnamese import fold
+from search_app.engine.index_handle import IndexUnavailable
+from search_app.engine.search import ArchiveSearch
+from search_app.results import SearchRequest
+from search_app.web.chart import month_values, year_bars
+from search_app.web.export import export_response
+from search_app.web.params import (
+    BadParameter,
+    hidden_fields,
+    only_year_url,
+    parse_format,
+    parse_request,
+    search_url,
+    toggle_url,
+)
+
+bp = Blueprint("search", __name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+MACHINE_FORMATS = ("json", "jsonl")  # errors in these formats are answered in JSON
+
+
+def _archive() -> ArchiveSearch:
+    return current_app.extensions["archive_search"]
+
+
+def _wants_json() -> bool:
+    """Whether an error should be answered in JSON: the .json / .jsonl URLs or ?format=."""
+    suffix = request.path.rpartition(".")[2]
+    return suffix in MACHINE_FORMATS or request.args.get("format") in MACHINE_FORMATS
+
+
+def _error(status: int, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+@bp.app_template_filter("vndate")
+def vndate(published: str) -> str:
+    """'2021-01-26' -> '26/01/2021'; partial dates keep what is known."""
+    return "/".join(reversed(published.split("-")))
+
+
+@bp.app_template_filter("vnnumber")
+def vnnumber(number: int) -> str:
+    """12345 -> '12.345' (Vietnamese thousands separator)."""
+    return f"{number:,}".replace(",", ".")
+
+
+@bp.app_template_test("web_address")
+def web_address(url: object) -> bool:
+    """Whether a stored URL may be a link: http or https only (never javascript: or data:)."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
+@bp.app_template_filter("document_kind")
+def document_kind(key: str) -> str:
+    """'925/2006/QĐ-UBND' -> 'Quyết định · năm 2006 · UBND': what a cited number says."""
+    found = find_document_numbers(key)
+    if not found:
+        return ""
+    document = found[0]
+    kind = KIND_NAMES.get(document.kind, (document.kind,))[0]
+    parts = [kind[:1].upper() + kind[1:], f"năm {document.year}" if document.year else ""]
+    return " · ".join(part for part in [*parts, document.issuer] if part)
+
+
+@bp.after_app_request
+def add_security_headers(response: Response) -> Response:
+    """Strict CSP and friends on every response."""
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@bp.app_errorhandler(IndexUnavailable)
+def index_unavailable(error: IndexUnavailable):
+    """503 while there is no index to search."""
+    return _error(503, str(error))
+
+
+@bp.app_errorhandler(BadParameter)
+def bad_parameter(error: BadParameter):
+    """400 with the reason, for a parameter that cannot be understood."""
+    return _error(400, str(error))
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    """A 404 page in Vietnamese."""
+    return _error(404, "Không tìm thấy trang hoặc bài viết này.")
+
+
+def _render_search(req: SearchRequest):
+    page = _archive().search(req)
+    return render_template(
+        "search.html",
+        req=req,
+        page=page,
+        bars=year_bars(page.facets.get("year")),
+        month_values=month_values,
+        search_url=search_url,
+        toggle_url=toggle_url,
+        only_year_url=only_year_url,
+        facet_size=current_app.config["FACET_SIZE"],
+    )
+
+
+@bp.get("/")
+@bp.get("/search")
+def search_page():
+    """The search page (or ``?format=json|csv|jsonl``); an empty query lists the archive."""
+    fmt = parse_format(request.args)
+    req = parse_request(request.args)
+    typed = (request.args.get("from"), request.args.get("to"))
+    if fmt == "html" and typed != (req.date_from or None, req.date_to or None):
+        # The form sends empty dates and people type 05/03/2021: link to the plain URL.
+        return redirect(search_url(req, page=req.page))
+    if fmt == "json":
+        return jsonify(_archive().search(req).to_json())
+    if fmt in ("csv", "jsonl"):
+        return export_response(_archive(), req, fmt)
+    return _render_search(req)
+
+
+@bp.get("/search.json")
+def search_json():
+    """The same search as JSON."""
+    return jsonify(_archive().search(parse_request(request.args)).to_json())
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every result of the search as CSV."""
+    return export_response(_archive(), parse_request(request.args), "csv")
+
+
+@bp.get("/search.jsonl")
+def search_jsonl():
+    """Every result of the search as JSON Lines."""
+    return export_response(_archive(), parse_request(request.args), "jsonl")
+
+
+@bp.get("/article/<path:article_id>")
+def article_page(article_id: str):
+    """One article in full, with the query of the search it came from highlighted."""
+    q = request.args.get("q", "")[:2000]
+    article = _archive().article(article_id, q)
+    if article is None:
+        abort(404)
+    back = search_url(SearchRequest(q=q)) if q else "/search"
+    return render_template("article.html", article=article, q=q, back=back, fold=fold)
+
+
+@bp.get("/document/<path:value>")
+def document_page(value: str):
+    """The articles citing a document number, oldest first; any spelling of the number
+    (570/QĐ-UBND) is sent on to its canonical URL (570/qd-ubnd)."""
+    document = _archive().document(value)
+    if document is None:
+        if fold(value) != value and _archive().document(fold(value)) is not None:
+            return redirect(url_for("search.document_page", value=fold(value)), 301)
+        abort(404)
+    timeline = [
+        (year, list(items))
+        for year, items in groupby(document.articles, key=lambda a: (a.published or "")[:4])
+    ]
+    return render_template(
+        "document.html",
+        document=document,
+        timeline=timeline,
+        filter_url=search_url(SearchRequest(cited=(document.value,))),
+    )
+
+
+@bp.app_context_processor
+def form_state():
+    """What the search form in every page's header needs."""
+    return {"hidden_fields": hidden_fields}
