@@ -26,28 +26,12 @@ from whoosh import index
 from bench.corpus import ROOT, setup_logging
 from bench.tables import run_header, table, write_section
 from indexer.build.builder import build_index
+from tests.data.make_bad import write_large_inputs, write_link_traps
 
 BAD = ROOT / "tests" / "data" / "bad"
 GOOD = ROOT / "archive" / "003_1f8cfd56b29d262e.txt"
 OUT = ROOT / "docs" / "reliability.md"
 SECTION = "Bad input"
-
-
-def _made_here(folder: Path) -> None:
-    """The large and linked inputs, too big or too odd to commit."""
-    paragraph = max(GOOD.read_text(encoding="utf-8").splitlines(), key=len)
-    block = "".join(f"<p>{paragraph} ({i})</p>\n" for i in range(2000))
-    with (folder / "huge-50MB.html").open("w", encoding="utf-8") as page:
-        page.write("<html><head><meta charset='utf-8'><title>Trang rất lớn</title></head><body>")
-        while page.tell() < 50 * 2**20:
-            page.write(block)
-    words = GOOD.read_text(encoding="utf-8").split()
-    line = " ".join(words[i % len(words)] for i in range(200_000))[: 2**20]
-    (folder / "lines-of-1MB.txt").write_text(f"Dòng rất dài\n\n{line}\n\n{line}\n", "utf-8")
-    (folder / "loop").symlink_to(folder)
-    (folder / "a-link.txt").symlink_to(folder / "b-link.txt")
-    (folder / "b-link.txt").symlink_to(folder / "a-link.txt")
-    (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
 
 
 def _cell(text: str, limit: int = 70) -> str:
@@ -65,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(temp) / "archive"
         shutil.copytree(BAD, folder, ignore=shutil.ignore_patterns("*.md"))
         shutil.copy(GOOD, folder / "good.txt")
-        _made_here(folder)
+        write_large_inputs(folder, GOOD)
+        write_link_traps(folder)
         started = time.perf_counter()
         report = build_index([folder], Path(temp) / "ix", jobs=2)
         seconds = time.perf_counter() - started

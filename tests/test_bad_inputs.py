@@ -19,6 +19,14 @@ from whoosh import index
 from indexer.build import builder as build_module
 from indexer.build.builder import build_index
 from indexer.inputs.limits import LIMITS
+from tests.data.make_bad import (
+    DANGLING_LINK,
+    HUGE_PAGE,
+    LINK_LOOPS,
+    LONG_LINES,
+    write_large_inputs,
+    write_link_traps,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -120,49 +128,30 @@ def test_truncated_html_keeps_its_readable_text(bad_build):
     assert "Các đại biểu đã thảo luận" in docs["truncated.html"]["body"]
 
 
-def _paragraphs(count: int) -> str:
-    line = max(GOOD.read_text(encoding="utf-8").splitlines(), key=len)  # a paragraph
-    return "".join(f"<p>{line} ({i})</p>\n" for i in range(count))
-
-
 def test_huge_page_and_huge_lines_are_indexed_in_part(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()
-    title = "<title>Trang rất lớn</title>"
-    head = f"<html><head><meta charset='utf-8'>{title}</head><body><h1>Trang rất lớn</h1>"
-    block = _paragraphs(2000)
-    with (folder / "huge.html").open("w", encoding="utf-8") as page:
-        page.write(head)
-        while page.tell() < 50 * 2**20:
-            page.write(block)
-        page.write("</body></html>")
-    words = GOOD.read_text(encoding="utf-8").split()
-    line = " ".join(words[i % len(words)] for i in range(200_000))[: 2**20]
-    (folder / "long-lines.txt").write_text(
-        f"Dòng rất dài\n\nNgày đăng: 01/02/2021\n\n{line}\n\n{line}\n", encoding="utf-8"
-    )
+    write_large_inputs(folder, GOOD)
     shutil.copy(GOOD, folder / "good.txt")
     report = build_index([folder], tmp_path / "ix", jobs=2)
     assert report.failed == 0, report.failures
     docs = stored(tmp_path / "ix")
-    assert set(docs) == {"huge.html", "long-lines.txt", "good.txt"}
+    assert set(docs) == {HUGE_PAGE, LONG_LINES, "good.txt"}
     limit = LIMITS.text_chars
-    assert len(docs["huge.html"]["body"]) <= limit < 50 * 2**20
-    assert len(docs["long-lines.txt"]["body"]) <= limit
+    assert len(docs[HUGE_PAGE]["body"]) <= limit < (folder / HUGE_PAGE).stat().st_size
+    assert len(docs[LONG_LINES]["body"]) <= limit
+    assert docs[HUGE_PAGE]["title"] == "Trang rất lớn"
 
 
 def test_symlink_loops_and_dangling_links_are_reported(tmp_path):
     folder = tmp_path / "archive"
-    (folder / "sub").mkdir(parents=True)
+    folder.mkdir()
     shutil.copy(GOOD, folder / "good.txt")
-    (folder / "sub" / "loop").symlink_to(folder)  # a folder loop: not followed
-    (folder / "a.txt").symlink_to(folder / "b.txt")
-    (folder / "b.txt").symlink_to(folder / "a.txt")  # a file loop
-    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    write_link_traps(folder)  # the folder loop is not followed
     report = build_index([folder], tmp_path / "ix", jobs=1)
     reasons = {str(f.location).rsplit("/", 1)[-1]: f.reason for f in report.failures}
-    assert set(reasons) == {"a.txt", "b.txt", "gone.txt"}
-    assert "symbolic links" in reasons["a.txt"]
+    assert set(reasons) == {*LINK_LOOPS, DANGLING_LINK}
+    assert "symbolic links" in reasons[LINK_LOOPS[0]]
     assert set(stored(tmp_path / "ix")) == {"good.txt"}
 
 

@@ -114,7 +114,9 @@ def test_source_names(tmp_path):
 def test_failures_inside_a_file_count_for_its_source(tmp_path):
     root = tmp_path / "archive"
     stats = BuildStats()
-    stats.add_failure(Failure(Location(str(root / "news.jsonl"), line=12), "malformed JSON"), [root])
+    stats.add_failure(
+        Failure(Location(str(root / "news.jsonl"), line=12), "malformed JSON"), [root]
+    )
     warc = Location(str(root / "site" / "crawl.warc.gz"), offset=1234)
     stats.add_failure(Failure(warc, "cannot read further: x"), [root])
     assert Counter(stats.failed_by_source) == {"news.jsonl": 1, "site/": 1}

@@ -1,8 +1,9 @@
 """Which web archive captures become articles, and what an incremental build redoes.
 
 Duplicates are decided over all the WARC and ARC files of the index together:
-- the same URL (``warc.url_key``: scheme, ``www.`` and tracking parameters aside) captured
-  more than once: the newest capture (WARC-Date; on a tie the later record) is the article;
+- the same URL (``indexer.inputs.warc.url_key``: scheme, ``www.`` and tracking parameters
+  aside) captured more than once: the newest capture (WARC-Date; on a tie the later record)
+  is the article;
 - the same body under several URLs: one article, whose id is the shortest of the URLs,
   keeping all of them (``Article.urls``);
 - pages that are only nearly the same are left to the search side, which groups them by
@@ -46,7 +47,7 @@ class Group:
 
 @dataclass
 class WarcPlan:
-    """What to do about the web archives, for ``build.plan_build``."""
+    """What to do about the web archives, for ``plan.plan_build``."""
 
     tasks: list[RecordTask] = field(default_factory=list)
     unchanged: int = 0

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
@@ -24,6 +24,7 @@ from indexer.build.schema import build_schema
 from search_app.engine.duplicates import Signatures
 from search_app.engine.facets import FacetTables
 from search_app.engine.forward import ForwardStore
+from search_app.engine.lexicon import load_vocabulary
 from search_app.engine.matching import SCORED_FIELDS, Engine
 from search_app.engine.postings import PostingCache
 from search_app.query.spelling import Vocabulary
@@ -43,8 +44,16 @@ class IndexState:
     tables: FacetTables
     engine: Engine
     signatures: Signatures
-    vocabulary: Vocabulary
     users: int = 0  # exports still reading it after a newer commit took its place
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The archive's vocabulary for the query repairs, read on first use (most queries
+        never need it). Take the handle's lock around it, as around any use of the searcher."""
+        if self._vocabulary is None:
+            self._vocabulary = load_vocabulary(self.searcher.reader())
+        return self._vocabulary
 
     @classmethod
     def load(cls, searcher: Searcher) -> IndexState:
@@ -59,9 +68,8 @@ class IndexState:
         postings = PostingCache(reader, tables.live, SCORED_FIELDS)
         forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
         signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count, forward)
-        vocabulary = Vocabulary.from_reader(reader)
         engine = Engine(postings, tables.live, forward)
-        return cls(searcher, tables, engine, signatures, vocabulary)
+        return cls(searcher, tables, engine, signatures)
 
 
 def _column(reader, name: str):

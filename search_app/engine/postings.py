@@ -15,15 +15,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import IndexReader
-from whoosh.util.numeric import byte_to_length
+
+from search_app.engine.whoosh_segments import field_lengths, posting_arrays
 
 BM25_B = 0.75  # Whoosh's BM25F defaults
 BM25_K1 = 1.2
 CACHE_BYTES = 256 * 1024 * 1024
-
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -40,47 +38,6 @@ class Postings:
 
 
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32))
-
-
-def _leaf_arrays(leaf: IndexReader, field: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and frequencies of a term in one segment, deleted ones included."""
-    if (field, term) not in leaf:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    matcher = leaf._terms.matcher(field, term, leaf.schema[field].format)
-    if not isinstance(matcher, W3LeafMatcher):  # another codec: the slow, public way
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, np.int64), np.array(weights, np.float32)
-    id_blocks, weight_blocks = [], []
-    while True:  # one block (up to 128 postings) at a time: ids are stored as deltas
-        matcher._read_data()
-        deltas, weights = matcher._data[0], matcher._data[1]
-        size = matcher._blocklength
-        id_blocks.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_blocks.append(np.ones(size, np.float32))
-        elif isinstance(weights, float):
-            weight_blocks.append(np.full(size, weights, np.float32))
-        else:
-            weight_blocks.append(np.asarray(weights, dtype=np.float32))
-        if matcher._lastblock:
-            break
-        matcher._next_block()
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
-
-
-def _leaf_lengths(leaf: IndexReader, field: str) -> np.ndarray:
-    """Each document's length in a field, as Whoosh stores it (one byte, approximate)."""
-    count = leaf.doc_count_all()
-    try:
-        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        raw = column._dbfile.get(column._basepos, column._doccount)
-        return _LENGTH_OF_BYTE[np.frombuffer(raw, dtype=np.uint8)][:count]
-    except (AttributeError, TypeError, ValueError):  # another codec: the public way
-        return np.array([leaf.doc_field_length(i, field) for i in range(count)], np.float32)
 
 
 class PostingCache:
@@ -103,7 +60,7 @@ class PostingCache:
     def _field_lengths(self, field: str) -> np.ndarray:
         lengths = np.zeros(len(self._live), np.float32)
         for leaf, offset in self._leaves:
-            part = _leaf_lengths(leaf, field)
+            part = field_lengths(leaf, field)
             lengths[offset : offset + len(part)] = part
         return lengths
 
@@ -112,7 +69,7 @@ class PostingCache:
         parts = [
             (ids + offset, tf)
             for leaf, offset in self._leaves
-            for ids, tf in [_leaf_arrays(leaf, field, encoded)]
+            for ids, tf in [posting_arrays(leaf, field, encoded)]
             if len(ids)
         ]
         if not parts:

@@ -167,7 +167,9 @@ class ArchiveSearch:
         ("chuyeenr ddooir soos"), else ""."""
         if request.verbatim or len(request.q) > TYPED_QUERY:
             return ""
-        return convert_query(request.q, state.vocabulary.knows) or ""
+        # Asked only of words that change when read as Telex or VNI: most queries never
+        # load the vocabulary.
+        return convert_query(request.q, lambda syllable: state.vocabulary.knows(syllable)) or ""
 
     @staticmethod
     def _suggestion(

@@ -18,16 +18,10 @@ not capitalize names, because the index holds lowercase words only and the searc
 from __future__ import annotations
 
 import re
-import struct
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-
-import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
-from whoosh.filedb.filetables import OrderedHashReader
-from whoosh.reading import IndexReader, TermNotFound
 
 from indexer.text.vietnamese import SYLLABLE_RE, fold, has_diacritics
 from search_app.query.keyboard import QueryPiece, decode_telex, split_query, with_case
@@ -86,7 +80,8 @@ def _phrase_keys(phrases: Iterable[str]) -> dict[str, str]:
 
 @dataclass
 class Vocabulary:
-    """What the archive says about spellings; built by ``from_reader`` or, in tests, by hand."""
+    """What the archive says about spellings: ``from_terms`` of an index's term counts
+    (``search_app.engine.lexicon.load_vocabulary``) or, in tests, of a few by hand."""
 
     syllables: dict[str, dict[str, int]]  # folded -> {accented spelling: occurrences}
     words: dict[str, dict[str, int]]  # 'chuyen doi' -> {'chuyển_đổi': occurrences}
@@ -112,18 +107,6 @@ class Vocabulary:
             if key not in vocabulary.words and all(map(vocabulary.knows, phrase.split("_")))
         }
         return vocabulary
-
-    @classmethod
-    def from_reader(cls, reader: IndexReader, phrases: Iterable[str] | None = None) -> Vocabulary:
-        """Read the vocabulary of an index; ``phrases`` default to the topic and place names.
-
-        Like any Whoosh call, this must not share ``reader`` with another thread meanwhile.
-        """
-        text = _lexicon(reader, "text")
-        exact = _lexicon(reader, "exact")
-        # A word seen once can never be chosen (MIN_COUNT) nor stop another (DOMINANCE).
-        words = _lexicon(reader, "words", joined=True, min_count=2)
-        return cls.from_terms(text, exact, words, domain_phrases() if phrases is None else phrases)
 
     def knows(self, syllable: str) -> bool:
         """Whether the archive has this syllable: as written if accented, else in any spelling.
@@ -166,128 +149,6 @@ def domain_phrases() -> tuple[str, ...]:
         found.extend(phrase for phrase, _ in topic.phrases if phrase == phrase.lower())
     found.extend(province.name for province in all_provinces())
     return (*found, *_INSTITUTIONS)
-
-
-# --- Reading a lexicon fast --------------------------------------------------------------------
-
-
-_HASHED_BYTES = 32  # terms up to this long are hashed by numpy, longer ones by Python
-_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-
-
-@dataclass
-class _Terms:
-    """One segment's terms of a field: term i is block[starts[i]:ends[i]]."""
-
-    block: bytes
-    starts: np.ndarray
-    ends: np.ndarray
-    counts: np.ndarray  # occurrences
-
-    @classmethod
-    def of(cls, pairs: list[tuple[bytes, int]]) -> _Terms:
-        """From (term, occurrences) pairs."""
-        lengths = np.array([len(term) for term, _ in pairs], dtype=np.int64)
-        ends = np.cumsum(lengths)
-        counts = np.array([n for _, n in pairs], dtype=np.int64)
-        return cls(b"".join(term for term, _ in pairs), ends - lengths, ends, counts)
-
-    def hashes(self) -> np.ndarray:
-        """A 64-bit hash of each term, to find a term's copies in other segments."""
-        data = np.frombuffer(self.block + bytes(_HASHED_BYTES), dtype=np.uint8)
-        lengths = self.ends - self.starts
-        # Each term's first bytes as little-endian uint64s, bytes past its end masked off.
-        words = sliding_window_view(data, _HASHED_BYTES)[self.starts].view("<u8")
-        hashed = lengths.astype(np.uint64)
-        for i in range(_HASHED_BYTES // 8):
-            part = words[:, i] & _LOW_BYTES[np.clip(lengths - 8 * i, 0, 8)]
-            hashed = (hashed ^ part) * np.uint64(0x9E3779B97F4A7C15)  # wraps around silently
-        for i in np.flatnonzero(lengths > _HASHED_BYTES).tolist():
-            hashed[i] = hash(self.block[self.starts[i] : self.ends[i]]) & (2**64 - 1)
-        return hashed
-
-    def texts(self, chosen: np.ndarray) -> list[str]:
-        """The terms at these positions, decoded: gathered by numpy into one text, then split."""
-        if not len(chosen):
-            return []
-        starts, lengths = self.starts[chosen], (self.ends - self.starts)[chosen] + 1
-        heads = np.cumsum(lengths) - lengths
-        # Each term's bytes, then the newline appended after the block.
-        index = np.arange(lengths.sum()) + np.repeat(starts - heads, lengths)
-        index[heads + lengths - 1] = len(self.block)
-        data = np.frombuffer(self.block + b"\n", dtype=np.uint8)
-        # Our analyzers never make a term with a newline; callers zip strictly all the same.
-        return data[index].tobytes().decode("utf-8").split("\n")[:-1]
-
-
-def _be_words(data: np.ndarray, offsets: np.ndarray, dtype: str) -> np.ndarray:
-    """The 4-byte big-endian values at ``offsets`` of a byte array."""
-    return data[offsets[:, None] + np.arange(4)].view(dtype).reshape(-1)
-
-
-def _segment_terms(leaf: IndexReader, fieldname: str, joined: bool) -> _Terms:
-    """Terms of one segment and their occurrences; with ``joined``, only terms with a '_'.
-
-    Whoosh decodes a TermInfo per term (unpickling inlined postings): 13 s for the 270,000
-    words of the full archive. This reads the segment's term table directly, as numpy arrays;
-    a reader of any other kind goes the slow, public way.
-    """
-    terms = getattr(leaf, "_terms", None)
-    table = getattr(terms, "_tindex", None)
-    if not isinstance(table, OrderedHashReader) or not hasattr(terms, "_fieldmap"):
-        try:
-            pairs = [(t, round(i.weight())) for t, i in leaf.iter_field(fieldname)]
-        except TermNotFound:  # no such field
-            pairs = []
-        return _Terms.of([(term, n) for term, n in pairs if b"_" in term or not joined])
-    number = terms._fieldmap.get(fieldname)
-    start = None if number is None else table.closest_key_pos(struct.pack(">H", number))
-    if start is None:
-        return _Terms.of([])
-    end = table.closest_key_pos(struct.pack(">H", number + 1)) or table.endofdata
-    index = table.dbfile.get(table.indexbase, table.indexlen * table.indexsize)
-    positions = np.frombuffer(index, dtype=">" + table.extras["indextype"])
-    lo, hi = np.searchsorted(positions, [start, end])
-    offsets = positions[lo:hi].astype(np.int64) - start
-    block = table.dbfile.get(start, end - start)
-    data = np.frombuffer(block, dtype=np.uint8)
-    # A record: key length, value length (int32 each), 2-byte field number + term, TermInfo
-    # whose bytes 1-4 are the total weight (float32): the occurrences.
-    starts = offsets + 10
-    ends = offsets + 8 + _be_words(data, offsets, ">i4")
-    counts = np.rint(_be_words(data, ends + 1, ">f4")).astype(np.int64)
-    if joined:  # keep terms with a '_' between their start and end
-        underscores = np.flatnonzero(data == ord("_"))
-        keep = np.searchsorted(underscores, ends) > np.searchsorted(underscores, starts)
-        starts, ends, counts = starts[keep], ends[keep], counts[keep]
-    return _Terms(block, starts, ends, counts)
-
-
-def _lexicon(
-    reader: IndexReader, fieldname: str, joined: bool = False, min_count: int = 1
-) -> dict[str, int]:
-    """Term -> occurrences over all segments of an index, for terms seen ``min_count`` times.
-
-    A term's copies in several segments are found by hash, so that only the terms kept
-    become Python objects (two terms sharing a 64-bit hash would count as one).
-    """
-    parts = [_segment_terms(leaf, fieldname, joined) for leaf, _ in reader.leaf_readers()]
-    if not any(len(part.counts) for part in parts):
-        return {}
-    hashes = np.concatenate([part.hashes() for part in parts])
-    _, first, copies = np.unique(hashes, return_index=True, return_inverse=True)
-    counts = np.concatenate([part.counts for part in parts])
-    totals = np.bincount(copies.reshape(-1), weights=counts).astype(np.int64)
-    kept = totals >= min_count
-    chosen, totals = first[kept], totals[kept]
-    sizes = [len(part.counts) for part in parts]
-    which = np.repeat(np.arange(len(parts)), sizes)[chosen]
-    local = chosen - (np.cumsum(sizes) - sizes)[which]
-    lexicon: dict[str, int] = {}
-    for number, part in enumerate(parts):
-        mine = which == number
-        lexicon.update(zip(part.texts(local[mine]), totals[mine].tolist(), strict=True))
-    return lexicon
 
 
 # --- Restoring diacritics ----------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Write the hostile inputs of tests/data/bad/ (see its README.md): python tests/data/make_bad.py
 
 The files are committed; this script says exactly how each was made and makes them again.
+The inputs too large or too odd to commit (a 50 MB page, lines of 1 MB, symbolic link loops)
+are made at run time by ``write_large_inputs`` and ``write_link_traps``, for
+tests/test_bad_inputs.py and bench/bad_inputs.py alike.
 """
 
 from __future__ import annotations
@@ -133,6 +136,39 @@ def files() -> dict[str, str | bytes]:
         "sidecar-not-json.txt": page("Bắc Giang chuyển đổi số nông nghiệp"),
         "sidecar-not-json.json": "{title: 'Bắc Giang',",
     }
+
+
+HUGE_PAGE = "huge-50MB.html"  # an HTML page of 50 MB
+LONG_LINES = "lines-of-1MB.txt"  # a text scrape whose two paragraphs are lines of 1 MB
+LINK_LOOPS = ("a-link.txt", "b-link.txt")  # two links to each other
+DANGLING_LINK = "dangling.txt"  # a link to nothing
+FOLDER_LOOP = "loop"  # a link to the folder it is in
+
+
+def write_large_inputs(folder: Path, good: Path) -> None:
+    """``HUGE_PAGE`` and ``LONG_LINES`` in a folder, made of the text of a good page."""
+    paragraph = max(good.read_text(encoding="utf-8").splitlines(), key=len)
+    block = "".join(f"<p>{paragraph} ({i})</p>\n" for i in range(2000))
+    title = "Trang rất lớn"
+    with (folder / HUGE_PAGE).open("w", encoding="utf-8") as page:
+        page.write(f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>")
+        page.write(f"<h1>{title}</h1>")
+        while page.tell() < 50 * 2**20:
+            page.write(block)
+        page.write("</body></html>")
+    words = good.read_text(encoding="utf-8").split()
+    line = " ".join(words[i % len(words)] for i in range(200_000))[: 2**20]
+    text = f"Dòng rất dài\n\nNgày đăng: 01/02/2021\n\n{line}\n\n{line}\n"
+    (folder / LONG_LINES).write_text(text, encoding="utf-8")
+
+
+def write_link_traps(folder: Path) -> None:
+    """``FOLDER_LOOP``, ``LINK_LOOPS`` and ``DANGLING_LINK`` in a folder."""
+    (folder / FOLDER_LOOP).symlink_to(folder)
+    first, second = LINK_LOOPS
+    (folder / first).symlink_to(folder / second)
+    (folder / second).symlink_to(folder / first)
+    (folder / DANGLING_LINK).symlink_to(folder / "nowhere.txt")
 
 
 def main() -> None:

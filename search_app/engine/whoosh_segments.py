@@ -1,0 +1,174 @@
+"""The one place that reads Whoosh's private segment structures, each beside its public way.
+
+Whoosh's public readers decode one term, one posting or one document at a time in Python:
+13 s for the 270,000 words of the full archive's term table, seconds for a common
+syllable's postings. Three reads go straight to the W3 codec's files instead, as numpy
+arrays: a field's term table (``segment_terms``), a term's posting blocks
+(``posting_arrays``) and a field's length column (``field_lengths``). Each checks that the
+segment has the structures it expects and otherwise, or with ``public=True``, takes
+Whoosh's public API; ``tests/test_whoosh_segments.py`` checks that both ways agree. Nothing
+else in the project touches an underscore attribute of Whoosh.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.filetables import OrderedHashReader
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+_HASHED_BYTES = 32  # terms up to this long are hashed by numpy, longer ones by Python
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+# --- Term tables -------------------------------------------------------------------------------
+
+
+@dataclass
+class Terms:
+    """One segment's terms of a field: term i is block[starts[i]:ends[i]]."""
+
+    block: bytes
+    starts: np.ndarray
+    ends: np.ndarray
+    counts: np.ndarray  # occurrences
+
+    @classmethod
+    def of(cls, pairs: list[tuple[bytes, int]]) -> Terms:
+        """From (term, occurrences) pairs."""
+        lengths = np.array([len(term) for term, _ in pairs], dtype=np.int64)
+        ends = np.cumsum(lengths)
+        counts = np.array([n for _, n in pairs], dtype=np.int64)
+        return cls(b"".join(term for term, _ in pairs), ends - lengths, ends, counts)
+
+    def hashes(self) -> np.ndarray:
+        """A 64-bit hash of each term, to find a term's copies in other segments."""
+        data = np.frombuffer(self.block + bytes(_HASHED_BYTES), dtype=np.uint8)
+        lengths = self.ends - self.starts
+        # Each term's first bytes as little-endian uint64s, bytes past its end masked off.
+        words = sliding_window_view(data, _HASHED_BYTES)[self.starts].view("<u8")
+        hashed = lengths.astype(np.uint64)
+        for i in range(_HASHED_BYTES // 8):
+            part = words[:, i] & _LOW_BYTES[np.clip(lengths - 8 * i, 0, 8)]
+            hashed = (hashed ^ part) * np.uint64(0x9E3779B97F4A7C15)  # wraps around silently
+        for i in np.flatnonzero(lengths > _HASHED_BYTES).tolist():
+            hashed[i] = hash(self.block[self.starts[i] : self.ends[i]]) & (2**64 - 1)
+        return hashed
+
+    def texts(self, chosen: np.ndarray) -> list[str]:
+        """The terms at these positions, decoded: gathered by numpy into one text, then split."""
+        if not len(chosen):
+            return []
+        starts, lengths = self.starts[chosen], (self.ends - self.starts)[chosen] + 1
+        heads = np.cumsum(lengths) - lengths
+        # Each term's bytes, then the newline appended after the block.
+        index = np.arange(lengths.sum()) + np.repeat(starts - heads, lengths)
+        index[heads + lengths - 1] = len(self.block)
+        data = np.frombuffer(self.block + b"\n", dtype=np.uint8)
+        # Our analyzers never make a term with a newline; callers zip strictly all the same.
+        return data[index].tobytes().decode("utf-8").split("\n")[:-1]
+
+
+def _be_words(data: np.ndarray, offsets: np.ndarray, dtype: str) -> np.ndarray:
+    """The 4-byte big-endian values at ``offsets`` of a byte array."""
+    return data[offsets[:, None] + np.arange(4)].view(dtype).reshape(-1)
+
+
+def _public_terms(leaf: IndexReader, fieldname: str, joined: bool) -> Terms:
+    try:
+        pairs = [(t, round(i.weight())) for t, i in leaf.iter_field(fieldname)]
+    except TermNotFound:  # no such field
+        pairs = []
+    return Terms.of([(term, n) for term, n in pairs if b"_" in term or not joined])
+
+
+def segment_terms(
+    leaf: IndexReader, fieldname: str, joined: bool = False, public: bool = False
+) -> Terms:
+    """Terms of one segment's field and their occurrences; with ``joined``, only terms with
+    a '_' (underthesea's multi-syllable words)."""
+    terms = getattr(leaf, "_terms", None)
+    table = getattr(terms, "_tindex", None)
+    if public or not isinstance(table, OrderedHashReader) or not hasattr(terms, "_fieldmap"):
+        return _public_terms(leaf, fieldname, joined)
+    number = terms._fieldmap.get(fieldname)
+    start = None if number is None else table.closest_key_pos(struct.pack(">H", number))
+    if start is None:
+        return Terms.of([])
+    end = table.closest_key_pos(struct.pack(">H", number + 1)) or table.endofdata
+    index = table.dbfile.get(table.indexbase, table.indexlen * table.indexsize)
+    positions = np.frombuffer(index, dtype=">" + table.extras["indextype"])
+    lo, hi = np.searchsorted(positions, [start, end])
+    offsets = positions[lo:hi].astype(np.int64) - start
+    block = table.dbfile.get(start, end - start)
+    data = np.frombuffer(block, dtype=np.uint8)
+    # A record: key length, value length (int32 each), 2-byte field number + term, TermInfo
+    # whose bytes 1-4 are the total weight (float32): the occurrences.
+    starts = offsets + 10
+    ends = offsets + 8 + _be_words(data, offsets, ">i4")
+    counts = np.rint(_be_words(data, ends + 1, ">f4")).astype(np.int64)
+    if joined:  # keep terms with a '_' between their start and end
+        underscores = np.flatnonzero(data == ord("_"))
+        keep = np.searchsorted(underscores, ends) > np.searchsorted(underscores, starts)
+        starts, ends, counts = starts[keep], ends[keep], counts[keep]
+    return Terms(block, starts, ends, counts)
+
+
+# --- Postings and lengths ----------------------------------------------------------------------
+
+
+def _public_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, np.int64), np.array(weights, np.float32)
+
+
+def posting_arrays(
+    leaf: IndexReader, field: str, term: bytes, public: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and frequencies of a term in one segment. Deleted documents are
+    included, except on the public way: callers keep the live ones."""
+    if (field, term) not in leaf:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    terms = None if public else getattr(leaf, "_terms", None)
+    matcher = terms.matcher(field, term, leaf.schema[field].format) if terms else None
+    if not isinstance(matcher, W3LeafMatcher):  # another codec
+        return _public_postings(leaf.postings(field, term))
+    id_blocks, weight_blocks = [], []
+    while True:  # one block (up to 128 postings) at a time: ids are stored as deltas
+        matcher._read_data()
+        deltas, weights = matcher._data[0], matcher._data[1]
+        size = matcher._blocklength
+        id_blocks.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if weights is None:
+            weight_blocks.append(np.ones(size, np.float32))
+        elif isinstance(weights, float):
+            weight_blocks.append(np.full(size, weights, np.float32))
+        else:
+            weight_blocks.append(np.asarray(weights, dtype=np.float32))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def field_lengths(leaf: IndexReader, field: str, public: bool = False) -> np.ndarray:
+    """Each document's length in a field, as Whoosh stores it (one byte, approximate)."""
+    count = leaf.doc_count_all()
+    if not public:
+        try:
+            column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            raw = column._dbfile.get(column._basepos, column._doccount)
+            return _LENGTH_OF_BYTE[np.frombuffer(raw, dtype=np.uint8)][:count]
+        except (AttributeError, TypeError, ValueError):  # another codec: the public way
+            pass
+    return np.array([leaf.doc_field_length(i, field) for i in range(count)], np.float32)
