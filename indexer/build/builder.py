@@ -22,7 +22,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 
 from indexer.build.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.build.plan import plan_build, vanished_ids
-from indexer.build.schema import Manifest, build_schema, to_document
+from indexer.build.schema import Manifest, build_schema, index_exists, open_index, to_document
 from indexer.build.stats import BuildStats, source_name
 from indexer.inputs.limits import cap_text
 from indexer.inputs.sources import SourceError, discover
@@ -79,8 +79,8 @@ def open_or_create(index_dir: Path) -> index.Index:
     """Open the index in a folder, creating it (or recreating an older format) as needed."""
     index_dir.mkdir(parents=True, exist_ok=True)
     schema = build_schema()
-    if index.exists_in(str(index_dir)):
-        existing = index.open_dir(str(index_dir))
+    if index_exists(index_dir):
+        existing = open_index(index_dir)
         if sorted(existing.schema.names()) == sorted(schema.names()):
             return existing
         log.warning("index in %s has an older format: rebuilding it", index_dir)

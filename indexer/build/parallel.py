@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
+from indexer.build.schema import open_index
 from indexer.records import Failure, RecordTask
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def _worker(
     """Index chunks from ``tasks`` into a new segment; put the segment on ``results``."""
     _die_with(parent)
     try:
-        ix = index.open_dir(index_dir)
+        ix = open_index(index_dir)
         # No lock (the parent holds it) and no compound file (saves copying the segment).
         writer = SegmentWriter(
             ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()

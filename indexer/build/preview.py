@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index
-
 from indexer.build.builder import extract_task, read_manifests
 from indexer.build.plan import plan_build, vanished_ids
+from indexer.build.schema import index_exists, open_index
 from indexer.build.stats import BuildStats, source_name
 from indexer.inputs.sources import discover
 from indexer.records import Article, Failure
@@ -64,8 +63,8 @@ def preview(
     """
     sources, failures = discover(paths)
     known = {}
-    if not rebuild and index.exists_in(str(index_dir)):
-        known = read_manifests(index.open_dir(str(index_dir)))
+    if not rebuild and index_exists(index_dir):
+        known = read_manifests(open_index(index_dir))
     roots = [p.resolve() if p.exists() else p.absolute() for p in paths]
     plan = plan_build(sources, known, roots)
     result = Preview(unchanged=plan.unchanged, failures=failures + plan.failures)

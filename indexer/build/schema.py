@@ -12,13 +12,16 @@ and the newest-first sort.
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-from whoosh import columns
+from whoosh import columns, index
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
@@ -32,6 +35,33 @@ from indexer.text.vietnamese import fold, slugify
 
 # Bump when extraction or analysis changes what an input becomes: every input is re-indexed.
 INDEX_FORMAT = "4"
+# Whoosh pickles the schema (our analyzers and field types) and the segments (our codec) into
+# an index's table of contents by module name. Indexes written before the code was grouped by
+# stage (up to commit ad81b5e) name these modules, which now live elsewhere.
+FORMER_MODULES = {
+    "indexer.analysis": "indexer.text.analysis",
+    "indexer.schema": "indexer.build.schema",
+    "indexer.parallel": "indexer.build.parallel",
+}
+
+
+def _resolve_former_modules() -> None:
+    for former, current in FORMER_MODULES.items():
+        if former not in sys.modules:
+            sys.modules[former] = importlib.import_module(current)
+
+
+def index_exists(index_dir: Path | str) -> bool:
+    """Whether a folder holds an index (Whoosh opens it to tell: see ``open_index``)."""
+    _resolve_former_modules()
+    return index.exists_in(str(index_dir))
+
+
+def open_index(index_dir: Path | str) -> index.Index:
+    """Open an index folder, whether this version wrote it or one before the stage layout
+    (its pickles' former module names resolve to the modules holding those classes now)."""
+    _resolve_former_modules()
+    return index.open_dir(str(index_dir))
 
 
 class TermCountsField(TEXT):

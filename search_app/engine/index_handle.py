@@ -10,6 +10,7 @@ the current one, which is then swapped out. Until a first build exists the handl
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.searching import Searcher
 
-from indexer.build.schema import build_schema
+from indexer.build.schema import build_schema, index_exists, open_index
 from search_app.engine.duplicates import Signatures
 from search_app.engine.facets import FacetTables
 from search_app.engine.forward import ForwardStore
@@ -30,6 +31,17 @@ from search_app.engine.postings import PostingCache
 from search_app.query.spelling import Vocabulary
 
 log = logging.getLogger(__name__)
+# What opening an index folder raises when its files are damaged, or were written by a
+# version whose pickled classes this one does not have.
+_UNREADABLE = (
+    OSError,
+    index.IndexError,
+    EOFError,
+    ValueError,
+    ImportError,
+    AttributeError,
+    pickle.UnpicklingError,
+)
 
 
 class IndexUnavailable(Exception):
@@ -91,13 +103,13 @@ class IndexHandle:
     def _open_searcher(self) -> Searcher:
         """A new searcher of the latest commit (not ``Searcher.refresh()``, which closes parts
         of the searcher requests may still be using)."""
-        if not index.exists_in(str(self.index_dir)):
-            raise IndexUnavailable(
-                f"no index in {self.index_dir}: build one with `python -m indexer`"
-            )
-        try:
-            ix = index.open_dir(str(self.index_dir))
-        except (OSError, index.IndexError, EOFError, ValueError) as error:
+        try:  # Whoosh opens an index to tell whether there is one
+            if not index_exists(self.index_dir):
+                raise IndexUnavailable(
+                    f"no index in {self.index_dir}: build one with `python -m indexer`"
+                )
+            ix = open_index(self.index_dir)
+        except _UNREADABLE as error:
             raise IndexUnavailable(
                 f"the index in {self.index_dir} cannot be opened: {error}"
             ) from error
@@ -123,7 +135,7 @@ class IndexHandle:
     def _load_newer(self) -> None:
         try:
             state = IndexState.load(self._open_searcher())
-        except (IndexUnavailable, OSError, index.IndexError, EOFError, ValueError) as error:
+        except (IndexUnavailable, *_UNREADABLE) as error:
             log.warning("keeping the current index: cannot open the newer one: %s", error)
             state = None
         with self._lock:
