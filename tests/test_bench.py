@@ -9,8 +9,9 @@ import math
 
 import pytest
 
+from bench.ab import Side, compare, report
 from bench.clusters import average_precision, ndcg
-from bench.corpus import ensure_fts, load_articles
+from bench.corpus import ROOT, ensure_fts, load_articles
 from bench.engines import FtsEngine, OursEngine, measure
 from bench.fts import escape_fts
 from bench.http import datasette_url
@@ -104,3 +105,19 @@ def test_hostile_queries_are_searched_without_raising(index_dir):
     markdown, raised = time_hostile(index_dir, queries)
     assert raised == 0
     assert len(markdown.splitlines()) == 2 + 7 + 1  # header, rule, a row per kind, the total
+
+
+def test_ab_of_a_checkout_against_itself_finds_identical_pages(index_dir):
+    queries = [
+        {"q": q, "province": [], "year": [], "topic": []}
+        for q in ("chuyển đổi số", "bac kan", "570/QĐ-UBND", "")
+    ]
+    old, new = Side(ROOT, index_dir), Side(ROOT, index_dir)
+    try:
+        assert compare(old, new, queries, rounds=2) == []
+    finally:
+        old.close()
+        new.close()
+    assert len(old.seconds) == len(new.seconds) == 2 * len(queries)
+    body = report(old, new, len(queries), [])
+    assert "Identical pages (ids, total, facet counts, snippets): 4 of 4." in body

@@ -93,3 +93,21 @@ def test_an_index_naming_classes_this_version_lacks_is_unavailable_not_an_error(
     with pytest.raises(IndexUnavailable, match="cannot be opened"):
         ArchiveSearch(handle).search(SearchRequest(q="bac kan"))
     gc.collect()  # here, where the warning about Whoosh's open file is ignored
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_a_build_on_an_index_naming_classes_this_version_lacks_stops_with_a_message(tmp_path):
+    folder = tmp_path / "ix"
+    shutil.copytree(BEFORE_LAYOUT, folder)
+    toc = max(folder.glob("_MAIN_*.toc"))
+    toc.write_bytes(toc.read_bytes().replace(b"indexer.schema\n", b"indexer.schemx\n"))
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", str(SEED), "--index", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "error: the index in" in done.stderr and "move it away" in done.stderr
+    assert "Traceback" not in done.stderr

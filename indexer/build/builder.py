@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import shutil
 import time
 from collections import Counter
@@ -79,8 +80,14 @@ def open_or_create(index_dir: Path) -> index.Index:
     """Open the index in a folder, creating it (or recreating an older format) as needed."""
     index_dir.mkdir(parents=True, exist_ok=True)
     schema = build_schema()
-    if index_exists(index_dir):
-        existing = open_index(index_dir)
+    try:
+        existing = open_index(index_dir) if index_exists(index_dir) else None
+    except (ImportError, AttributeError, pickle.UnpicklingError) as error:
+        raise BuildError(
+            f"the index in {index_dir} was written by a version whose classes this one does "
+            f"not have ({error}): move it away and build again"
+        ) from error
+    if existing is not None:
         if sorted(existing.schema.names()) == sorted(schema.names()):
             return existing
         log.warning("index in %s has an older format: rebuilding it", index_dir)
