@@ -81,29 +81,33 @@ def test_an_index_written_before_the_stage_layout_is_updated(tmp_path):
     assert _search(folder, "bac kan").startswith("2 ")
 
 
-# Whoosh's TOC.read leaves the file open when unpickling fails; the garbage collector warns.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_an_index_naming_classes_this_version_lacks_is_unavailable_not_an_error(tmp_path):
+@pytest.fixture
+def lacking_classes(tmp_path) -> Path:
+    """A copy of the fixture whose pickle names a class that no version has."""
     folder = tmp_path / "ix"
     shutil.copytree(BEFORE_LAYOUT, folder)
     toc = max(folder.glob("_MAIN_*.toc"))
     toc.write_bytes(toc.read_bytes().replace(b"indexer.schema\n", b"indexer.schemx\n"))
-    handle = IndexHandle(folder)
+    return folder
+
+
+# Whoosh's TOC.read leaves the file open when unpickling fails; the garbage collector warns.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_an_index_naming_classes_this_version_lacks_is_unavailable_not_an_error(
+    lacking_classes,
+):
+    handle = IndexHandle(lacking_classes)
     with pytest.raises(IndexUnavailable, match="cannot be opened"):
         ArchiveSearch(handle).search(SearchRequest(q="bac kan"))
     gc.collect()  # here, where the warning about Whoosh's open file is ignored
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_a_build_on_an_index_naming_classes_this_version_lacks_stops_with_a_message(tmp_path):
-    folder = tmp_path / "ix"
-    shutil.copytree(BEFORE_LAYOUT, folder)
-    toc = max(folder.glob("_MAIN_*.toc"))
-    toc.write_bytes(toc.read_bytes().replace(b"indexer.schema\n", b"indexer.schemx\n"))
+def test_a_build_on_an_index_naming_classes_this_version_lacks_stops_with_a_message(
+    lacking_classes,
+):
     done = subprocess.run(
-        [sys.executable, "-m", "indexer", str(SEED), "--index", str(folder)],
+        [sys.executable, "-m", "indexer", str(SEED), "--index", str(lacking_classes)],
         cwd=ROOT,
         capture_output=True,
         text=True,
