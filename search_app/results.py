@@ -43,6 +43,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     verbatim: bool = False  # search the query as typed, without reading it as Telex or VNI
+    near: bool = False  # count the near matches too (facets, chart, exports)
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Selected facet values by facet name."""
@@ -93,6 +94,8 @@ class Hit:
     author: str | None = None
     source: str | None = None
     similar: list[Similar] = field(default_factory=list)
+    near: bool = False  # holds most of the query, not all of it
+    missing: list[str] = field(default_factory=list)  # near: the words of the query it lacks
 
     def to_json(self) -> dict:
         """The fields the API returns for a result."""
@@ -104,7 +107,7 @@ class SearchPage:
     """One page of results with the facets of the whole result set."""
 
     request: SearchRequest
-    total: int
+    total: int  # articles holding every word of the query
     page: int
     pages: int
     page_size: int
@@ -113,12 +116,16 @@ class SearchPage:
     notices: list[str] = field(default_factory=list)
     searched: str = ""  # the query actually searched, when it differs from the one typed
     suggestion: str = ""  # "did you mean": the query with diacritics restored
+    near: int = 0  # articles holding most of the query, listed after the others
+    counted: str = "all"  # what the facets and the chart count: "all" words, or "near" too
 
     def to_json(self) -> dict:
         """The JSON the API returns."""
         hits = []
         for hit in self.hits:
             entry = hit.to_json()
+            entry["near"] = hit.near
+            entry["missing"] = hit.missing
             entry["similar"] = [asdict(s) for s in hit.similar]
             hits.append(entry)
         return {
@@ -126,6 +133,8 @@ class SearchPage:
             "searched": self.searched or self.request.q,
             "suggestion": self.suggestion or None,
             "total": self.total,
+            "near": self.near,
+            "counted": self.counted,
             "page": self.page,
             "pages": self.pages,
             "hits": hits,

@@ -101,7 +101,7 @@ def test_the_vocabulary_is_read_when_a_query_first_needs_it(index_dir):
     try:
         with handle.current() as state:
             assert state._vocabulary is None  # not read with the commit
-        page = archive_search.search(SearchRequest(q="chuyển đổi số"))
+        page = archive_search.search(SearchRequest(q="thông tin"))
         assert page.total >= SUGGEST_BELOW and not page.searched and not page.suggestion
         with handle.current() as state:
             assert state._vocabulary is None  # nor by a query that needs no repair

@@ -17,9 +17,9 @@ HIT_KEYS = {"id", "title", "url", "published", "province", "topics", "snippet"}
 
 def test_json_shape(client):
     data = client.get("/search.json?q=chuyen+doi+so").get_json()
-    assert set(data) >= {"query", "total", "page", "pages", "hits", "facets"}
+    assert set(data) >= {"query", "total", "near", "counted", "page", "pages", "hits", "facets"}
     assert data["query"] == "chuyen doi so" and data["total"] >= 3 and data["page"] == 1
-    assert all(set(hit) == HIT_KEYS | {"similar"} for hit in data["hits"])
+    assert all(set(hit) == HIT_KEYS | {"similar", "near", "missing"} for hit in data["hits"])
     assert set(data["facets"]) == {"province", "year", "month", "topic", "cited"}
     for values in data["facets"].values():
         for value in values:

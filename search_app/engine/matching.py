@@ -1,14 +1,22 @@
 """Match and rank a parsed query with numpy over cached Whoosh postings.
 
-Matching is exact syllable logic: every word's folded syllable must occur (``text``), OR and
-NOT combine masks, and a phrase must occur in order, checked on the per-document syllable
-codes (``forward``). Ranking is BM25 over ``text`` plus the title, the exact diacritics the
-user typed and underthesea's words of the query; the best candidates are then re-ranked by
-how much of the query they hold word for word (in the title counts most), which is what
-puts a remembered headline or a remembered sentence first.
+Matching is exact syllable logic. A syllable typed with diacritics must occur spelled so
+(``exact``), one typed without them in any spelling (``text``, folded); a word of several
+syllables or a phrase must occur with its syllables side by side, in order, checked on the
+per-document syllable codes (``forward``); OR and NOT combine masks. ``folded=True`` matches
+every syllable folded, for when the spelling typed finds next to nothing. A plain query's
+conjuncts are its ``Clauses``: the documents holding all of them are the strict set, and
+those holding most of them, weighted by how telling (rare) each is, the near matches.
+
+Ranking is BM25 over ``text`` plus the title, the exact diacritics the user typed and
+underthesea's words of the query; the best candidates are then re-ranked by how much of the
+query they hold word for word (in the title counts most), which is what puts a remembered
+headline or a remembered sentence first.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,6 +25,7 @@ from indexer.text.terms import syllable_hash
 from search_app.engine.forward import ForwardStore
 from search_app.engine.postings import PostingCache
 from search_app.query.language import (
+    LONG_QUERY,
     Alternatives,
     And,
     DocNumber,
@@ -26,6 +35,7 @@ from search_app.query.language import (
     ParsedQuery,
     Phrase,
     Term,
+    Word,
 )
 
 SCORED_FIELDS = ("title", "text", "exact", "words")
@@ -34,9 +44,46 @@ EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
 ALTERNATIVE_WEIGHT = 0.3  # a syllable of another form of an abbreviation than the one typed
-LONG_QUERY = 12  # syllables: longer queries are pasted text, ranked on their rarest words
 KEEP_TERMS = 32  # syllables of a long query that count
 PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
+NEAR_SHARE = 0.5  # a near match holds at least this share of a query's weight ...
+NEAR_SHARE_LONG = 0.25  # ... of a pasted text's telling words
+NEAR_POWER = 2.0  # a near match's score x (share of the query's weight it holds) ** power
+
+
+@dataclass
+class Clauses:
+    """The conjuncts of a plain query, and which documents hold each."""
+
+    nodes: list[Node]  # the positive conjuncts (a pasted text: its telling syllables)
+    masks: list[np.ndarray]
+    weights: np.ndarray  # how telling each is: its inverse document frequency
+    allowed: np.ndarray  # documents no excluded conjunct ("-word") matches
+    near_share: float  # the share of the weight a near match holds at least
+
+    def strict(self) -> np.ndarray:
+        """Documents holding every conjunct."""
+        mask = self.allowed.copy()
+        for clause in self.masks:
+            mask &= clause
+        return mask
+
+    def coverage(self) -> np.ndarray:
+        """Per document, the share of the conjuncts' weight it holds."""
+        held = np.zeros(len(self.allowed), dtype=np.float32)
+        for clause, weight in zip(self.masks, self.weights, strict=True):
+            held[clause] += weight
+        return held / max(float(self.weights.sum()), 1e-9)
+
+    def near(self, coverage: np.ndarray) -> np.ndarray:
+        """Documents holding most of the query (the strict set among them)."""
+        if len(self.masks) < 2:
+            return np.zeros(len(self.allowed), dtype=bool)
+        return self.allowed & (coverage >= self.near_share)
+
+    def missing(self, docnum: int) -> list[Node]:
+        """The conjuncts a document lacks."""
+        return [node for node, mask in zip(self.nodes, self.masks, strict=True) if not mask[docnum]]
 
 
 def codes_of(terms: tuple[Term, ...] | list[Term]) -> np.ndarray:
@@ -57,28 +104,34 @@ class Engine:
         mask[self.postings.get(field, term).docs] = True
         return mask
 
-    def _phrase_mask(self, terms: tuple[Term, ...]) -> np.ndarray:
+    def _term_mask(self, term: Term, folded: bool) -> np.ndarray:
+        if term.accented and not folded:
+            return self._mask("exact", term.text)
+        return self._mask("text", term.folded)
+
+    def _sequence_mask(self, terms: tuple[Term, ...], folded: bool) -> np.ndarray:
         mask = self.live.copy()
         for term in terms:
-            mask &= self._mask("text", term.folded)
+            mask &= self._term_mask(term, folded)
         return mask & self.forward.holding(codes_of(terms), np.flatnonzero(mask), len(self.live))
 
-    def match(self, node: Node) -> np.ndarray:
+    def match(self, node: Node, folded: bool = False) -> np.ndarray:
         """Boolean mask of the live documents that match a query node."""
         if isinstance(node, Term):
-            return self._mask("text", node.folded)
-        if isinstance(node, Phrase):
-            return self._phrase_mask(node.terms)
+            return self._term_mask(node, folded) & self.live
+        if isinstance(node, (Word, Phrase)):
+            return self._sequence_mask(node.terms, folded)
         if isinstance(node, DocNumber):
-            return self._mask("docnums", node.number.query_term()) | self._phrase_mask(node.terms)
+            found = self._mask("docnums", node.number.query_term())
+            return (found & self.live) | self._sequence_mask(node.terms, folded=True)
         if isinstance(node, Not):
-            return self.live & ~self.match(node.node)
+            return self.live & ~self.match(node.node, folded)
         if isinstance(node, Alternatives):
-            mask = self.match(node.typed)
+            mask = self.match(node.typed, folded)
             for other in node.others:
-                mask |= self.match(other)
+                mask |= self.match(other, folded)
             return mask
-        masks = [self.match(child) for child in node.nodes]
+        masks = [self.match(child, folded) for child in node.nodes]
         combined = masks[0].copy()
         for mask in masks[1:]:
             if isinstance(node, And):
@@ -86,6 +139,33 @@ class Engine:
             else:
                 combined |= mask
         return combined
+
+    def clauses(self, parsed: ParsedQuery, folded: bool = False) -> Clauses | None:
+        """A plain query's conjuncts with their masks and weights; None for OR queries.
+
+        A pasted text's conjuncts are its telling syllables (``informative``).
+        """
+        root = parsed.root
+        if root is None or isinstance(root, Or):
+            return None
+        nodes = list(root.nodes) if isinstance(root, And) else [root]
+        if any(isinstance(node, Or) for node in nodes):
+            return None
+        positive = [node for node in nodes if not isinstance(node, Not)]
+        excluded = self.live.copy()
+        for node in nodes:
+            if isinstance(node, Not):
+                excluded &= self.match(node, folded)
+        terms = parsed.positive_terms()
+        if len(terms) > LONG_QUERY:
+            positive = list(self.informative(terms))
+        masks = [self.match(node, folded) for node in positive]
+        live = max(1, int(self.live.sum()))
+        counts = np.array([int(mask.sum()) for mask in masks], dtype=np.float64)
+        weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
+        weights[counts == 0] = 0.0  # a word no article has tells no article from another
+        share = NEAR_SHARE_LONG if len(terms) > LONG_QUERY else NEAR_SHARE
+        return Clauses(positive, masks, weights.astype(np.float32), excluded, share)
 
     def informative(self, terms: list[Term]) -> list[Term]:
         """A long query's rarest distinct syllables (at most KEEP_TERMS): the common ones add
@@ -96,19 +176,6 @@ class Engine:
         frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in distinct}
         rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:KEEP_TERMS]
         return [t for t in distinct if t in rarest]
-
-    def match_most(self, terms: list[Term]) -> np.ndarray:
-        """Documents holding most of the syllables: half of a short query, a quarter of a long
-        one (a pasted paragraph); the fallback when no document holds them all."""
-        kept = self.informative(terms)
-        if len(kept) < 2:
-            return np.zeros(len(self.live), dtype=bool)
-        share = 0.5 if len(kept) <= LONG_QUERY else 0.25
-        needed = max(1, round(share * len(kept)))
-        counts = np.zeros(len(self.live), dtype=np.int16)
-        for term in kept:
-            counts[self.postings.get("text", term.folded).docs] += 1
-        return counts >= needed
 
     def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
         """BM25 scores of the candidates (in their order)."""
@@ -163,11 +230,20 @@ class Engine:
         root = And(tuple(terms)) if len(terms) > 1 else (terms[0] if terms else None)
         return self.rank(ParsedQuery("", root), candidates, limit)
 
-    def rank(self, parsed: ParsedQuery, candidates: np.ndarray, limit: int) -> list[int]:
-        """The ``limit`` best of the candidate document numbers, best first."""
+    def rank(
+        self,
+        parsed: ParsedQuery,
+        candidates: np.ndarray,
+        limit: int,
+        factor: np.ndarray | None = None,
+    ) -> list[int]:
+        """The ``limit`` best of the candidate document numbers, best first; ``factor`` (per
+        document) scales their scores: the share of the query a near match holds."""
         if not len(candidates) or limit <= 0:
             return []
         scores = self._scores(parsed, candidates).astype(np.float64)
+        if factor is not None:
+            scores *= factor[candidates] ** NEAR_POWER
         terms = parsed.positive_terms()
         if parsed.is_plain and 1 < len(terms) <= LONG_QUERY:
             # Raised by the share of the query's syllable pairs held side by side; and all

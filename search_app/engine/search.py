@@ -17,11 +17,12 @@ from indexer.text.vietnamese import SYLLABLE_RE, fold
 from search_app.engine.duplicates import Pushback
 from search_app.engine.facet_counts import count_facets
 from search_app.engine.index_handle import IndexHandle, IndexState, IndexUnavailable
-from search_app.engine.matching import LONG_QUERY
+from search_app.engine.selection import Selection, ordered, select
 from search_app.engine.snippets import Highlight, highlight, snippet
 from search_app.query.abbreviations import expand_query
 from search_app.query.keyboard import convert_query
 from search_app.query.language import (
+    LONG_QUERY,
     Alternatives,
     DocNumber,
     Node,
@@ -29,9 +30,11 @@ from search_app.query.language import (
     ParsedQuery,
     Phrase,
     Term,
+    Word,
     parse_query,
 )
 from search_app.query.spelling import correct, suggest
+from search_app.query.words import group_words
 from search_app.results import (
     ArticlePage,
     DocumentPage,
@@ -39,25 +42,32 @@ from search_app.results import (
     SearchPage,
     SearchRequest,
     Similar,
-    date_bound,
 )
 
-RELAXED_NOTICE = "Không có bài nào chứa đủ mọi từ đã gõ: đang hiển thị các bài chứa nhiều từ nhất."
 RELATED = 5  # "related articles" on an article page
 EXACT_PAGES = 100  # results up to which the number of (grouped) pages is counted exactly
 SUGGEST_BELOW = 5  # "did you mean" is offered when a query finds fewer results than this
 TYPED_QUERY = 200  # characters: a longer query is pasted text, never Telex nor misspelt
 
 
-def highlight_spec(parsed: ParsedQuery) -> Highlight:
-    """What to mark for a query: its positive words, phrases and document numbers."""
+def highlight_spec(parsed: ParsedQuery, folded: bool = False) -> Highlight:
+    """What to mark for a query: its positive syllables, words, phrases and document numbers,
+    spelled as typed (any spelling of what was typed without diacritics, or of everything
+    when ``folded``)."""
     terms: set[str] = set()
     sequences: list[tuple[str, ...]] = []
+    numbers: set[str] = set()
+
+    def spelled(term: Term) -> str:
+        return term.folded if folded else term.text
 
     def walk(node: Node) -> None:
         if isinstance(node, Term):
-            terms.add(node.folded)
-        elif isinstance(node, (Phrase, DocNumber)):
+            terms.add(spelled(node))
+        elif isinstance(node, (Word, Phrase)):
+            sequences.append(tuple(spelled(t) for t in node.terms))
+        elif isinstance(node, DocNumber):
+            numbers.add(node.number.query_term())
             sequences.append(tuple(t.folded for t in node.terms))
         elif isinstance(node, Alternatives):
             for form in (node.typed, *node.others):
@@ -68,7 +78,22 @@ def highlight_spec(parsed: ParsedQuery) -> Highlight:
 
     if parsed.root is not None:
         walk(parsed.root)
-    return Highlight(frozenset(terms), tuple(dict.fromkeys(sequences)))
+    return Highlight(frozenset(terms), tuple(dict.fromkeys(sequences)), frozenset(numbers))
+
+
+def _label(node: Node) -> str:
+    """A conjunct of a query as people read it, for "missing" words."""
+    if isinstance(node, Term):
+        return node.text
+    if isinstance(node, Word):
+        return node.text
+    if isinstance(node, Phrase):
+        return '"' + " ".join(t.text for t in node.terms) + '"'
+    if isinstance(node, DocNumber):
+        return node.number.text or node.number.key
+    if isinstance(node, Alternatives):
+        return _label(node.typed)
+    return " ".join(t.text for t in ParsedQuery("", node).positive_terms())
 
 
 def _similar(searcher: Searcher, docnum: int) -> Similar:
@@ -96,67 +121,33 @@ class ArchiveSearch:
         except IndexUnavailable:
             pass
 
-    def _select(
-        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest
-    ) -> tuple[np.ndarray, dict[str, np.ndarray], list[str]]:
-        """The matching documents, the filter masks, and notices about the match."""
-        tables, engine = state.tables, state.engine
-        notices: list[str] = []
-        if parsed.root is None:
-            matched = tables.live.copy()
-        else:
-            matched = engine.match(parsed.root) & tables.live
-            if not matched.any() and parsed.is_plain:
-                matched = engine.match_most(parsed.positive_terms()) & tables.live
-                if matched.any():
-                    notices.append(RELAXED_NOTICE)
-        filters = {
-            name: tables.fields[name].mask(tables.doc_count, list(values))
-            for name, values in request.filters().items()
-            if values
-        }
-        if request.date_from or request.date_to:
-            low = date_bound(request.date_from, upper=False) if request.date_from else 1
-            high = date_bound(request.date_to, upper=True) if request.date_to else 99999999
-            filters["_dates"] = (tables.date_key >= low) & (tables.date_key <= high)
-        return matched, filters, notices
-
-    def _ordered(
-        self, state: IndexState, parsed: ParsedQuery, request: SearchRequest, allowed: np.ndarray
-    ) -> Iterator[int]:
-        """Allowed documents, best first (or newest first), computed as far as needed."""
-        if parsed.root is None or request.sort == "newest":
-            yield from state.tables.newest_first(allowed).tolist()
-            return
-        candidates = np.flatnonzero(allowed)
-        limit = 4 * self.page_size * max(1, request.page)
-        done = 0
-        while done < len(candidates):
-            ranked = state.engine.rank(parsed, candidates, limit)
-            yield from ranked[done:]
-            done, limit = len(ranked), limit * 4
+    @staticmethod
+    def _parse(state: IndexState, query: str) -> ParsedQuery:
+        """The query parsed, abbreviations expanded and loose syllables grouped into words."""
+        return group_words(expand_query(parse_query(query)), lambda: state.vocabulary)
 
     def _page_of_groups(
         self,
         state: IndexState,
         parsed: ParsedQuery,
+        selection: Selection,
         request: SearchRequest,
-        allowed: np.ndarray,
-        total: int,
     ) -> tuple[int, int, list[list[int]]]:
         """The page asked for (or the last one), the number of pages, and its groups."""
-        pages = max(1, math.ceil(total / self.page_size))
+        listed = selection.total + selection.near_total
+        pages = max(1, math.ceil(listed / self.page_size))
         wanted = min(max(1, request.page), pages)
-        ordered = Pushback(self._ordered(state, parsed, request, allowed))
+        first = 4 * self.page_size * max(1, request.page)
+        ordering = Pushback(ordered(state, parsed, selection, request.sort, first))
         groups: list[list[int]] = []
         for number in range(1, wanted + 1):
-            groups, more = state.signatures.page(ordered, self.page_size)
+            groups, more = state.signatures.page(ordering, self.page_size)
             if not more:  # grouping made fewer pages than articles would
                 return number, number, groups
-        if total <= EXACT_PAGES:  # count the pages left, so that the last page link is right
+        if listed <= EXACT_PAGES:  # count the pages left, so that the last page link is right
             counted = wanted
             while more:
-                _, more = state.signatures.page(ordered, self.page_size)
+                _, more = state.signatures.page(ordering, self.page_size)
                 counted += 1
             pages = counted
         return wanted, pages, groups
@@ -181,7 +172,7 @@ class ArchiveSearch:
             return ""
         corrected = correct(query, state.vocabulary)
         candidate = suggest(corrected or query, state.vocabulary) or corrected
-        parsed = expand_query(parse_query(candidate)) if candidate else None
+        parsed = ArchiveSearch._parse(state, candidate) if candidate else None
         if parsed is None or parsed.root is None or parsed.notices:
             return ""
         matched = state.engine.match(parsed.root) & state.tables.live
@@ -196,65 +187,82 @@ class ArchiveSearch:
         with self.handle.current() as state:
             searched = self._keyboard_reading(state, request)
             query = searched or request.q
-            parsed = expand_query(parse_query(query))
-            matched, filters, notices = self._select(state, parsed, request)
-            allowed = matched.copy()
-            for mask in filters.values():
-                allowed &= mask
-            total = int(allowed.sum())
-            page, pages, groups = self._page_of_groups(state, parsed, request, allowed, total)
-            spec = self._spec(state, parsed)
+            parsed = self._parse(state, query)
+            selection = select(state, parsed, request)
+            page, pages, groups = self._page_of_groups(state, parsed, selection, request)
+            spec = self._spec(state, parsed, selection)
             hits = []
             for group in groups:
-                hit = self._hit(state.searcher, group[0], spec)
+                hit = self._hit(state.searcher, group[0], spec, selection)
                 hit.similar = [_similar(state.searcher, d) for d in group[1:]]
                 hits.append(hit)
-            facets = count_facets(state.searcher, state.tables, request, matched, filters)
-            strict = 0 if RELAXED_NOTICE in notices else total
-            suggestion = self._suggestion(state, query, strict, filters) if query else ""
+            facets = count_facets(
+                state.searcher, state.tables, request, selection.counted, selection.filters
+            )
+            found = selection.total
+            suggestion = self._suggestion(state, query, found, selection.filters) if query else ""
         return SearchPage(
             request,
-            total,
+            selection.total,
             page,
             pages,
             self.page_size,
             hits,
             facets,
-            parsed.notices + notices,
+            parsed.notices + selection.notices,
             searched=searched,
             suggestion=suggestion,
+            near=selection.near_total,
+            counted="near" if selection.counts_near else "all",
         )
 
     def export(self, request: SearchRequest) -> Iterator[Hit]:
-        """Every result of a search, in order, not grouped (for CSV and JSON Lines). The
-        index commit it started on stays open until the last result is out."""
+        """Every result of a search that its count counts, in order, not grouped (for CSV
+        and JSON Lines). The index commit it started on stays open until the last is out."""
         with self.handle.pinned() as state:
             with self.handle.lock:
                 query = self._keyboard_reading(state, request) or request.q
-                parsed = expand_query(parse_query(query))
-                matched, filters, _ = self._select(state, parsed, request)
-                allowed = matched.copy()
-                for mask in filters.values():
-                    allowed &= mask
-                spec = self._spec(state, parsed)
-                order = list(self._ordered(state, parsed, request, allowed))
+                parsed = self._parse(state, query)
+                selection = select(state, parsed, request)
+                if not selection.counts_near:
+                    selection.near[:] = False
+                spec = self._spec(state, parsed, selection)
+                order = list(ordered(state, parsed, selection, request.sort, 4 * self.page_size))
             for start in range(0, len(order), 100):
                 with self.handle.lock:
-                    hits = [self._hit(state.searcher, d, spec) for d in order[start : start + 100]]
+                    hits = [
+                        self._hit(state.searcher, d, spec, selection)
+                        for d in order[start : start + 100]
+                    ]
                 yield from hits
 
+    def matched_ids(self, request: SearchRequest) -> list[str]:
+        """The ids of the articles a search counts, in document order (for checks)."""
+        with self.handle.current() as state:
+            query = self._keyboard_reading(state, request) or request.q
+            selection = select(state, self._parse(state, query), request)
+            counted = selection.counted.copy()
+            for mask in selection.filters.values():
+                counted &= mask
+            return [state.searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(counted)]
+
     @staticmethod
-    def _spec(state: IndexState, parsed: ParsedQuery) -> Highlight:
+    def _spec(state: IndexState, parsed: ParsedQuery, selection: Selection) -> Highlight:
         terms = parsed.positive_terms()
         if len(terms) > LONG_QUERY:  # pasted text: mark its telling words, not every "của"
             return Highlight(frozenset(t.folded for t in state.engine.informative(terms)))
-        return highlight_spec(parsed)
+        return highlight_spec(parsed, folded=selection.folded)
 
     @staticmethod
-    def _hit(searcher: Searcher, docnum: int, spec: Highlight) -> Hit:
+    def _hit(searcher: Searcher, docnum: int, spec: Highlight, selection: Selection) -> Hit:
         stored = searcher.stored_fields(docnum)
         meta = stored.get("meta") or {}
+        near = bool(selection.near[docnum])
+        clauses = selection.clauses
+        missing = clauses.missing(docnum) if near and clauses and len(clauses.nodes) <= 8 else []
         return Hit(
+            near=near,
+            missing=[_label(node) for node in missing],
             id=stored["id"],
             title=stored.get("title", ""),
             title_html=highlight(stored.get("title", ""), spec),
@@ -270,8 +278,8 @@ class ArchiveSearch:
     def article(self, article_id: str, q: str = "") -> ArticlePage | None:
         """One article in full with the query's matches marked, its near-duplicates and
         related articles; None for an unknown id."""
-        spec = highlight_spec(expand_query(parse_query(q))) if q else Highlight()
         with self.handle.current() as state:
+            spec = highlight_spec(self._parse(state, q)) if q else Highlight()
             docnum = state.searcher.document_number(id=article_id)
             if docnum is None:
                 return None

@@ -1,11 +1,13 @@
 """Highlighted snippets: the stored text, HTML-escaped, with what matched in <mark>.
 
-Matches are found on the stored text itself with one regular expression per query, in
-which each folded letter stands for every letter that folds to it ('a' for a, á, ằ, Ậ ...):
-a single word matches wherever its syllable stands alone, a phrase or a document number
-only where its syllables follow each other. No word segmentation, no folding of the whole
-article, no Python loop over its syllables. Adjacent marks separated by one space, '/',
-'-', '.' or '&' merge: <mark>570/QĐ-UBND</mark>, <mark>Bắc Kạn</mark>.
+Matches are found on the stored text itself with one regular expression per query. A syllable
+typed without diacritics stands for every spelling that folds to it ('a' for a, á, ằ, Ậ ...);
+one typed with diacritics for that spelling only, in any case. A single syllable matches
+wherever it stands alone, a word of several syllables or a phrase only where its syllables
+follow each other. A document number is marked whole wherever the text cites it
+("570/QĐ-UBND", "925/2006/QĐ-UBND" for 925/QĐ-UBND). No word segmentation, no folding of the
+whole article, no Python loop over its syllables. Adjacent marks separated by one space,
+'/', '-', '.' or '&' merge: <mark>Bắc Kạn</mark>.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
-from indexer.text.vietnamese import fold
+from indexer.metadata.docnumbers import find_document_numbers
+from indexer.text.vietnamese import fold, has_diacritics
 
 SNIPPET_CHARS = 260  # about 40 syllables
 CONTEXT_CHARS = 70  # shown before the first match of the window
@@ -48,18 +51,33 @@ _SPELLINGS = _spellings()
 
 @dataclass(frozen=True)
 class Highlight:
-    """What to mark: single folded syllables, and folded sequences that only count whole."""
+    """What to mark: single syllables, sequences that only count whole, and document numbers
+    (their query terms). A syllable without diacritics stands for any spelling of it."""
 
     terms: frozenset[str] = frozenset()
     sequences: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    numbers: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.sequences)
+        return bool(self.terms or self.sequences or self.numbers)
+
+
+def _cases(char: str) -> str:
+    return "".join(dict.fromkeys(char.lower() + char.upper()))
 
 
 def _spelled(syllable: str) -> str:
-    """A folded syllable as a pattern matching it with any diacritics and case."""
+    """A syllable as a pattern: folded, with any diacritics; accented, as spelled; any case."""
+    if has_diacritics(syllable):
+        return "".join(
+            f"[{re.escape(_cases(c))}]" if c.isalpha() else re.escape(c) for c in syllable
+        )
     return "".join(f"[{_SPELLINGS[c]}]" if c in _SPELLINGS else re.escape(c) for c in syllable)
+
+
+def _first_letters(syllable: str) -> str:
+    first = syllable[0]
+    return _cases(first) if has_diacritics(syllable) else _SPELLINGS.get(first, first)
 
 
 def _kind(syllable: str) -> str:
@@ -79,7 +97,7 @@ def _pattern(spec: Highlight) -> re.Pattern[str]:
         for (before, after), parts in groups.items()
     )
     # Checking the first letter before trying the alternatives makes the scan 5x faster.
-    firsts = "".join(sorted({c for unit in units for c in _SPELLINGS.get(unit[0][0], unit[0][0])}))
+    firsts = "".join(sorted({c for unit in units for c in _first_letters(unit[0])}))
     return re.compile(f"(?=[{re.escape(firsts)}])(?:{alternatives})")
 
 
@@ -91,9 +109,17 @@ def _unit(matched: str) -> str:
 
 def _matches(text: str, spec: Highlight) -> list[tuple[int, int, str]]:
     """(start, end, query unit) of every match, in order."""
-    if not spec:
-        return []
-    return [(m.start(), m.end(), _unit(m.group())) for m in _pattern(spec).finditer(text)]
+    found: list[tuple[int, int, str]] = []
+    if spec.terms or spec.sequences:
+        found = [(m.start(), m.end(), _unit(m.group())) for m in _pattern(spec).finditer(text)]
+    if spec.numbers:
+        found += [
+            (number.start, number.end, number.query_term())
+            for number in find_document_numbers(text)
+            if spec.numbers & set(number.index_terms())
+        ]
+        found.sort()
+    return found
 
 
 def match_spans(text: str, spec: Highlight) -> list[tuple[int, int]]:
@@ -106,8 +132,8 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     for start, end in sorted(spans):
         if merged:
             gap = text[merged[-1][1] : start]
-            if len(gap) <= 1 and set(gap) <= _JOINABLE:
-                merged[-1] = (merged[-1][0], end)
+            if len(gap) <= 1 and set(gap) <= _JOINABLE:  # touching, or overlapping
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
                 continue
         merged.append((start, end))
     return merged

@@ -324,6 +324,9 @@ def _convert_words(
     A word the archive has as typed ('car', 'moon', 'laf') is converted only beside surely
     keyed words, or in a query of Vietnamese syllables ('thoong tin'), never on its own.
     """
+    words = [piece.text for piece in pieces if piece.kind == "word"]
+    if not any(not has_diacritics(w) and decode(w) not in (None, w) for w in words):
+        return {}  # nothing reads otherwise in this scheme: no need to ask the archive
     kinds = {
         i: _classify(piece.text, decode, known)
         for i, piece in enumerate(pieces)

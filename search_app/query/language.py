@@ -1,9 +1,10 @@
 """The user's query language: words, "quoted phrases", -excluded, OR, (groups), document numbers.
 
-Words must all match, in any order; ``OR`` (or ``|``) joins the groups of words around it and
-binds looser than the implicit AND, so ``Bắc Kạn OR Bắc Giang`` means (Bắc Kạn) or (Bắc
-Giang); parentheses group. Parsing never fails: a malformed query (an unclosed quote, a lone
-operator) is read the most plausible way and a notice says how.
+Words must all match, in any order (a word of several syllables as those syllables side by
+side: ``search_app.query.words`` finds them); ``OR`` (or ``|``) joins the groups of words
+around it and binds looser than the implicit AND, so ``Bắc Kạn OR Bắc Giang`` means (Bắc Kạn)
+or (Bắc Giang); parentheses group. Parsing never fails: a malformed query (an unclosed quote,
+a lone operator) is read the most plausible way and a notice says how.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from indexer.text.vietnamese import fold, has_diacritics, normalize_text, syllab
 
 MAX_QUERY_CHARS = 2000  # a pasted paragraph: find the articles like it
 MAX_CLAUSES = 256
+LONG_QUERY = 12  # syllables: a longer query is pasted text, matched by its telling words
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,21 @@ class Term:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Syllables that must stand next to each other, in order."""
+    """Syllables that must stand next to each other, in order (typed in quotes)."""
 
     terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of several syllables ("chuyển đổi"): they stand next to each other, in order."""
+
+    terms: tuple[Term, ...]
+
+    @property
+    def text(self) -> str:
+        """The word as typed, its syllables joined by spaces."""
+        return " ".join(term.text for term in self.terms)
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,8 @@ class Alternatives:
     others: tuple[Node, ...]
 
 
-Node = Term | Phrase | DocNumber | Not | And | Or | Alternatives
+Node = Term | Word | Phrase | DocNumber | Not | And | Or | Alternatives
+Sequence = Word | Phrase | DocNumber  # nodes whose syllables stand side by side
 
 
 @dataclass
@@ -98,7 +113,7 @@ class ParsedQuery:
         def walk(node: Node) -> None:
             if isinstance(node, Term):
                 found.append(node)
-            elif isinstance(node, (Phrase, DocNumber)):
+            elif isinstance(node, (Word, Phrase, DocNumber)):
                 found.extend(node.terms)
             elif isinstance(node, Alternatives):
                 walk(node.typed)
@@ -117,7 +132,7 @@ class ParsedQuery:
         def plain(node: Node) -> bool:
             if isinstance(node, And):
                 return all(plain(child) for child in node.nodes)
-            return isinstance(node, (Term, Phrase, DocNumber, Alternatives))
+            return isinstance(node, (Term, Word, Phrase, DocNumber, Alternatives))
 
         return self.root is not None and plain(self.root)
 

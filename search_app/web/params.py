@@ -76,6 +76,7 @@ def parse_request(args: MultiDict) -> SearchRequest:
         sort=sort,
         page=max(1, min(page, 10**6)),
         verbatim=args.get("verbatim") == "1",
+        near=args.get("near") == "1",
     )
 
 
@@ -88,8 +89,9 @@ _URL_NAMES = {
     "sort": "sort",
     "page": "page",
     "verbatim": "verbatim",
+    "near": "near",
 }
-_DEFAULTS = {"sort": "relevance", "page": 1, "verbatim": False}
+_DEFAULTS = {"sort": "relevance", "page": 1, "verbatim": False, "near": False}
 
 
 def search_url(req: SearchRequest, endpoint: str = "/search", **changes: object) -> str:
@@ -136,4 +138,6 @@ def hidden_fields(req: SearchRequest) -> list[tuple[str, str]]:
     pairs = [(name, value) for name in FACETS for value in getattr(req, name)]
     if req.sort != "relevance":
         pairs.append(("sort", req.sort))
+    if req.near:
+        pairs.append(("near", "1"))
     return pairs
