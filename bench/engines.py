@@ -44,6 +44,10 @@ class OursEngine:
         """Close the service's searcher."""
         self.svc.handle.close()
 
+    def counted_ids(self, q: str) -> set[str]:
+        """The articles a query counts (its strict set): what its total and facets count."""
+        return set(self.svc.matched_ids(SearchRequest(q=q)))
+
     def run(self, query: Query) -> tuple[list[str], int]:
         """Search one query; the ids of the first page and the total.
 

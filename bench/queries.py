@@ -42,6 +42,7 @@ from bench.tables import (
     table,
     write_section,
 )
+from bench.topics import load_topics, measure_topics, topics_section
 
 log = logging.getLogger("bench")
 SECTION = "Search latency and quality"
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.split("\n\n")[0] + " Numbers to stdout, progress to stderr.",
     )
     add_common_arguments(parser)
+    parser.add_argument(
+        "--topics", type=Path, default=None, help="topics file (default bench/topics.toml)"
+    )
     parser.add_argument(
         "--clusters",
         default=str(DEFAULT_CLUSTERS),
@@ -311,8 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     log.info("drawing the query mix ...")
     mix = build_mix(articles, args.queries, args.seed)
     summary = _mix_summary(mix, len(articles), paths)
-    del articles
     ours, fts = OursEngine.open(index_dir), FtsEngine(db)
+    log.info("topic queries against their word-level reference ...")
+    topics = load_topics(args.topics) if args.topics else load_topics()
+    topic_rows = measure_topics(topics, articles, ours.counted_ids)
+    del articles
     warm = mix.queries[: args.warmup] if args.warmup is not None else mix.queries
     measure(ours.run, warm, "warm-up ours")
     measure(fts.run, warm, "warm-up fts5")
@@ -323,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         run_header() + summary,
         "### Latency (in-process)\n\n" + latency_section(mix, ours_out, fts_out),
         "### Known-item MRR@10 per typing variant\n\n" + mrr_section(mix, ours_out, fts_out),
+        "### Topic queries (result counts against a word-level reference)\n\n"
+        + topics_section(topic_rows),
         "### Result counts (recall against FTS5's word AND)\n\n"
         + counts_section(mix, ours_out, fts_out),
         "### Errors\n\n" + errors_section(mix, ours_out, fts_out),

@@ -60,8 +60,7 @@ def load_topics(path: Path = TOPICS) -> list[Topic]:
     """The topics of ``bench/topics.toml``."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return [
-        Topic(t["query"], tuple(t.get("words", ())), int(t.get("count", 0)))
-        for t in data["topic"]
+        Topic(t["query"], tuple(t.get("words", ())), int(t.get("count", 0))) for t in data["topic"]
     ]
 
 

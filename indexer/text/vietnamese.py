@@ -184,6 +184,29 @@ def has_diacritics(text: str) -> bool:
     return lowered.translate(_FOLD_TABLE) != lowered
 
 
+_LETTER_FORMS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+
+
+@lru_cache(maxsize=8192)
+def spellings(folded: str) -> tuple[str, ...]:
+    """Every way to write a folded lowercase syllable with diacritics, the tone where
+    ``place_tone`` puts it: 'ban' -> 'bán', 'bàn', 'bạn', 'bản', 'bẵn', 'bân', 'bấn', 'đan'...
+    Most are no word: callers look them up."""
+    if not folded.isascii() or not folded.isalpha() or len(folded) > 8:
+        return ()
+    forms = [""]
+    for char in folded:
+        forms = [form + c for form in forms for c in _LETTER_FORMS.get(char, char)]
+    found = dict.fromkeys(forms)
+    for form in forms:
+        for tone in TONE_MARKS:
+            toned = place_tone(form + tone)
+            if not _COMBINING_RE.search(toned):
+                found[toned] = None
+    found.pop(folded, None)
+    return tuple(found)
+
+
 def syllables(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (syllable, start, end) for every syllable of already normalized text."""
     for match in SYLLABLE_RE.finditer(text):

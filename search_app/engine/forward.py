@@ -110,8 +110,8 @@ class ForwardStore:
         marked[self.owners(positions)] = True
         return marked
 
-    def holding(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> np.ndarray:
-        """Which of ``docs`` hold ``sequence`` word for word."""
+    def holding(self, sequence: np.ndarray, docs: np.ndarray | None, doc_count: int) -> np.ndarray:
+        """Which of ``docs`` (None: of all articles) hold ``sequence`` word for word."""
         return self._mark(self.sequence_starts(sequence, docs), doc_count)
 
     def word_for_word(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> WordForWord:

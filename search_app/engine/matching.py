@@ -1,10 +1,12 @@
 """Match and rank a parsed query with numpy over cached Whoosh postings.
 
 Matching is exact syllable logic. A syllable typed with diacritics must occur spelled so
-(``exact``), one typed without them in any spelling (``text``, folded); a word of several
-syllables or a phrase must occur with its syllables side by side, in order, checked on the
-per-document syllable codes (``forward``); OR and NOT combine masks. ``folded=True`` matches
-every syllable folded, for when the spelling typed finds next to nothing. A plain query's
+(``exact``); in a query typed without any, a syllable matches in any spelling (``text``,
+folded), and in a query typed with some, a syllable typed bare matches only where the
+article writes it bare (``SPELLED``). A word of several syllables or a phrase must occur with
+its syllables side by side, in order, checked on the per-document syllable codes
+(``forward``); OR and NOT combine masks. ``FOLDED`` matches every syllable in any spelling,
+for when the spelling typed finds next to nothing. A plain query's
 conjuncts are its ``Clauses``: the documents holding all of them are the strict set, and
 those holding most of them, weighted by how telling (rare) each is, the near matches.
 
@@ -16,12 +18,15 @@ headline or a remembered sentence first.
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.text.segment import segment_words
 from indexer.text.terms import syllable_hash
+from indexer.text.vietnamese import spellings
 from search_app.engine.forward import ForwardStore
 from search_app.engine.postings import PostingCache
 from search_app.query.language import (
@@ -39,16 +44,29 @@ from search_app.query.language import (
 )
 
 SCORED_FIELDS = ("title", "text", "exact", "words")
+# How a query's syllables must be spelled in a matching article:
+SPELLED = "spelled"  # as typed: accented ones so, bare ones without any diacritic
+ACCENTED = "accented"  # accented ones as typed, bare ones in any spelling
+FOLDED = "folded"  # every one in any spelling
 TITLE_WEIGHT = 1.5  # a syllable in the title, on top of its weight in the text
 EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
 ALTERNATIVE_WEIGHT = 0.3  # a syllable of another form of an abbreviation than the one typed
-KEEP_TERMS = 32  # syllables of a long query that count
+SEQUENCES_KEPT = 512  # words' and phrases' document lists remembered per commit
 PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
-NEAR_SHARE = 0.5  # a near match holds at least this share of a query's weight ...
-NEAR_SHARE_LONG = 0.25  # ... of a pasted text's telling words
+NEAR_SHARE = 0.5  # a near match holds at least this share of a query's weight
 NEAR_POWER = 2.0  # a near match's score x (share of the query's weight it holds) ** power
+# Pasted text (more than LONG_QUERY syllables):
+KEEP_TERMS = 32  # its rarest distinct syllables carry its BM25 score ...
+OTHERS_WEIGHT = 0.5  # ... its others add this share of theirs, unless they are common:
+OTHERS_SHARE = 0.1  # in more than this share of the articles
+QTF_K3 = 8.0  # a syllable it repeats weighs more: BM25's query term frequency saturation
+PASTED_CLAUSES = 128  # its near matches hold NEAR_SHARE_PASTED of its rarest syllables' weight
+NEAR_SHARE_PASTED = 0.1
+PASTED_WINDOW = 100  # its best candidates are raised by the share they hold side by side ...
+PASTED_PAIRS = 256  # ... of its adjacent syllable pairs holding one of its KEEP_TERMS
+PASTED_PAIR_BOOST = 10.0  # score x (1 + boost * that share): copied text shares sequences
 
 
 @dataclass
@@ -72,7 +90,7 @@ class Clauses:
         """Per document, the share of the conjuncts' weight it holds."""
         held = np.zeros(len(self.allowed), dtype=np.float32)
         for clause, weight in zip(self.masks, self.weights, strict=True):
-            held[clause] += weight
+            np.add(held, weight, out=held, where=clause)
         return held / max(float(self.weights.sum()), 1e-9)
 
     def near(self, coverage: np.ndarray) -> np.ndarray:
@@ -98,40 +116,79 @@ class Engine:
         self.postings = postings
         self.live = live
         self.forward = forward
+        self._sequences: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _mask(self, field: str, term: str) -> np.ndarray:
         mask = np.zeros(len(self.live), dtype=bool)
         mask[self.postings.get(field, term).docs] = True
         return mask
 
-    def _term_mask(self, term: Term, folded: bool) -> np.ndarray:
-        if term.accented and not folded:
+    def _bare_mask(self, folded: str) -> np.ndarray:
+        """Documents holding a syllable written without any diacritic ('ban', not 'bàn'):
+        more occurrences of its folded form than of all its accented spellings together."""
+        everywhere = self.postings.get("text", folded)
+        left = everywhere.counts.astype(np.float64)
+        for spelled in spellings(folded):
+            accented = self.postings.get("exact", spelled)  # cached, found or not
+            if len(accented.docs):
+                left[np.searchsorted(everywhere.docs, accented.docs)] -= accented.counts
+        mask = np.zeros(len(self.live), dtype=bool)
+        mask[everywhere.docs[left > 0.5]] = True
+        return mask
+
+    def _term_mask(self, term: Term, spelling: str) -> np.ndarray:
+        if term.accented and spelling != FOLDED:
             return self._mask("exact", term.text)
+        if spelling == SPELLED and term.text.isalpha() and spellings(term.folded):
+            return self._bare_mask(term.folded)
         return self._mask("text", term.folded)
 
-    def _sequence_mask(self, terms: tuple[Term, ...], folded: bool) -> np.ndarray:
+    def _sequence_mask(self, terms: tuple[Term, ...], spelling: str) -> np.ndarray:
         mask = self.live.copy()
         for term in terms:
-            mask &= self._term_mask(term, folded)
-        return mask & self.forward.holding(codes_of(terms), np.flatnonzero(mask), len(self.live))
+            mask &= self._term_mask(term, spelling)
+        return mask & self._adjacent(codes_of(terms))
 
-    def match(self, node: Node, folded: bool = False) -> np.ndarray:
-        """Boolean mask of the live documents that match a query node."""
+    def _adjacent(self, codes: np.ndarray) -> np.ndarray:
+        """Documents holding these syllable codes side by side, remembered per commit (a
+        query matched twice, as typed and then in any spelling, asks twice)."""
+        key = codes.tobytes()
+        with self._lock:
+            docs = self._sequences.get(key)
+            if docs is not None:
+                self._sequences.move_to_end(key)
+        if docs is None:
+            # Every occurrence of the rarest syllable is checked: cheaper, measured, than
+            # finding the occurrences inside each candidate first.
+            found = self.forward.holding(codes, None, len(self.live))
+            docs = np.flatnonzero(found).astype(np.int32)
+            with self._lock:
+                self._sequences[key] = docs
+                while len(self._sequences) > SEQUENCES_KEPT:
+                    self._sequences.popitem(last=False)
+        mask = np.zeros(len(self.live), dtype=bool)
+        mask[docs] = True
+        return mask
+
+    def match(self, node: Node, spelling: str = ACCENTED) -> np.ndarray:
+        """Boolean mask of the live documents that match a query node, its syllables spelled
+        as ``spelling`` says (SPELLED, ACCENTED or FOLDED)."""
         if isinstance(node, Term):
-            return self._term_mask(node, folded) & self.live
+            return self._term_mask(node, spelling) & self.live
         if isinstance(node, (Word, Phrase)):
-            return self._sequence_mask(node.terms, folded)
+            return self._sequence_mask(node.terms, spelling)
         if isinstance(node, DocNumber):
             found = self._mask("docnums", node.number.query_term())
-            return (found & self.live) | self._sequence_mask(node.terms, folded=True)
+            return (found & self.live) | self._sequence_mask(node.terms, FOLDED)
         if isinstance(node, Not):
-            return self.live & ~self.match(node.node, folded)
+            return self.live & ~self.match(node.node, spelling)
         if isinstance(node, Alternatives):
-            mask = self.match(node.typed, folded)
+            mask = self.match(node.typed, spelling)
             for other in node.others:
-                mask |= self.match(other, folded)
+                mask |= self.match(other, spelling)
             return mask
-        masks = [self.match(child, folded) for child in node.nodes]
+        masks = [self.match(child, spelling) for child in node.nodes]
         combined = masks[0].copy()
         for mask in masks[1:]:
             if isinstance(node, And):
@@ -140,7 +197,7 @@ class Engine:
                 combined |= mask
         return combined
 
-    def clauses(self, parsed: ParsedQuery, folded: bool = False) -> Clauses | None:
+    def clauses(self, parsed: ParsedQuery, spelling: str = ACCENTED) -> Clauses | None:
         """A plain query's conjuncts with their masks and weights; None for OR queries.
 
         A pasted text's conjuncts are its telling syllables (``informative``).
@@ -153,29 +210,53 @@ class Engine:
             return None
         positive = [node for node in nodes if not isinstance(node, Not)]
         excluded = self.live.copy()
-        for node in nodes:
-            if isinstance(node, Not):
-                excluded &= self.match(node, folded)
         terms = parsed.positive_terms()
-        if len(terms) > LONG_QUERY:
-            positive = list(self.informative(terms))
-        masks = [self.match(node, folded) for node in positive]
+        if len(terms) > LONG_QUERY:  # pasted text: its dashes exclude nothing
+            positive = list(self.informative(terms, PASTED_CLAUSES))
+        else:
+            for node in nodes:
+                if isinstance(node, Not):
+                    excluded &= self.match(node, spelling)
+        masks = [self.match(node, spelling) for node in positive]
         live = max(1, int(self.live.sum()))
         counts = np.array([int(mask.sum()) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
-        share = NEAR_SHARE_LONG if len(terms) > LONG_QUERY else NEAR_SHARE
+        share = NEAR_SHARE_PASTED if len(terms) > LONG_QUERY else NEAR_SHARE
         return Clauses(positive, masks, weights.astype(np.float32), excluded, share)
 
-    def informative(self, terms: list[Term]) -> list[Term]:
-        """A long query's rarest distinct syllables (at most KEEP_TERMS): the common ones add
+    def informative(self, terms: list[Term], keep: int = KEEP_TERMS) -> list[Term]:
+        """A long query's rarest distinct syllables (at most ``keep``): the common ones add
         next to nothing to BM25 and cost as much as the rest together."""
         distinct = list({t.folded: t for t in terms}.values())
-        if len(distinct) <= KEEP_TERMS:
+        if len(distinct) <= keep:
             return distinct
         frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in distinct}
-        rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:KEEP_TERMS]
+        rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:keep]
         return [t for t in distinct if t in rarest]
+
+    def _weighted_terms(self, terms: list[Term]) -> list[tuple[Term, float]]:
+        """The syllables that score a query, each with its weight: a short query's all; a
+        pasted text's telling ones (by how often it repeats each), then its other syllables
+        that are not common, at OTHERS_WEIGHT."""
+        telling = self.informative(terms)
+        if len(terms) <= LONG_QUERY:
+            return [(term, 1.0) for term in telling]
+        repeats = Counter(t.folded for t in terms)
+
+        def weight(term: Term) -> float:
+            times = repeats[term.folded]
+            return (QTF_K3 + 1) * times / (QTF_K3 + times)
+
+        weighted = [(term, weight(term)) for term in telling]
+        kept = {t.folded for t in telling}
+        ceiling = OTHERS_SHARE * max(1, int(self.live.sum()))
+        for term in {t.folded: t for t in terms}.values():
+            if term.folded in kept:
+                continue
+            if self.postings.doc_frequency("text", term.folded) <= ceiling:
+                weighted.append((term, OTHERS_WEIGHT * weight(term)))
+        return weighted
 
     def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
         """BM25 scores of the candidates (in their order)."""
@@ -195,15 +276,14 @@ class Engine:
             scores[found] += weight * postings.weights[at[found]]
 
         terms = parsed.positive_terms()
-        for term in self.informative(terms):
-            add("text", term.folded, 1.0)
-            add("title", term.folded, TITLE_WEIGHT)
-            if term.accented:
-                add("exact", term.text, EXACT_WEIGHT)
-        if 1 < len(terms) <= LONG_QUERY and any(t.accented for t in terms):
-            for word in dict.fromkeys(segment_words(" ".join(t.text for t in terms))):
-                if "_" in word:
-                    add("words", word, WORD_WEIGHT)
+        for term, weight in self._weighted_terms(terms):
+            add("text", term.folded, weight)
+            if weight >= 1.0 or len(terms) <= LONG_QUERY:
+                add("title", term.folded, weight * TITLE_WEIGHT)
+                if term.accented:
+                    add("exact", term.text, weight * EXACT_WEIGHT)
+        for word in dict.fromkeys(_words(parsed.root)):  # underthesea's, as the articles'
+            add("words", word, WORD_WEIGHT)
         for number in _document_numbers(parsed.root):
             add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
         for term in dict.fromkeys(_alternative_terms(parsed.root)):
@@ -230,6 +310,31 @@ class Engine:
         root = And(tuple(terms)) if len(terms) > 1 else (terms[0] if terms else None)
         return self.rank(ParsedQuery("", root), candidates, limit)
 
+    def _pasted_pairs(
+        self, terms: list[Term], candidates: np.ndarray, scores: np.ndarray
+    ) -> np.ndarray:
+        """A pasted text's best candidates (a fixed number, so that the order never depends
+        on how far it is computed) raised by the share of its telling syllable pairs they
+        hold side by side: text copied from an article shares its word sequences."""
+        telling = {t.folded for t in self.informative(terms)}
+        pairs = list(
+            dict.fromkeys(
+                (a.folded, b.folded)
+                for a, b in itertools.pairwise(terms)
+                if a.folded in telling or b.folded in telling
+            )
+        )[:PASTED_PAIRS]
+        if not pairs:
+            return scores
+        window = np.argsort(-scores, kind="stable")[:PASTED_WINDOW]
+        docs = np.sort(candidates[window])
+        held = np.zeros(len(self.live), dtype=np.float32)
+        for pair in pairs:
+            held += self.forward.holding(codes_of([Term(s) for s in pair]), docs, len(self.live))
+        scores = scores.copy()
+        scores[window] *= 1.0 + PASTED_PAIR_BOOST * held[candidates[window]] / len(pairs)
+        return scores
+
     def rank(
         self,
         parsed: ParsedQuery,
@@ -245,7 +350,9 @@ class Engine:
         if factor is not None:
             scores *= factor[candidates] ** NEAR_POWER
         terms = parsed.positive_terms()
-        if parsed.is_plain and 1 < len(terms) <= LONG_QUERY:
+        if len(terms) > LONG_QUERY:
+            scores = self._pasted_pairs(terms, candidates, scores)
+        elif parsed.is_plain and len(terms) > 1:
             # Raised by the share of the query's syllable pairs held side by side; and all
             # candidates holding the whole query word for word come first (in the title, then
             # in the body), which is what puts a remembered headline or sentence first.
@@ -257,6 +364,18 @@ class Engine:
             top = np.argpartition(-scores, limit - 1)[:limit]
             candidates, scores = candidates[top], scores[top]
         return candidates[np.lexsort((candidates, -scores))].tolist()
+
+
+def _words(node: Node | None) -> list[str]:
+    """The query's words of several syllables typed with diacritics, as the ``words`` field
+    spells them ('chuyển_đổi')."""
+    if isinstance(node, Word) and any(t.accented for t in node.terms):
+        return ["_".join(t.text for t in node.terms)]
+    if isinstance(node, Alternatives):
+        return _words(node.typed)
+    if isinstance(node, (And, Or)):
+        return [word for child in node.nodes for word in _words(child)]
+    return []
 
 
 def _alternative_terms(node: Node | None) -> list[Term]:

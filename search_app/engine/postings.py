@@ -26,18 +26,19 @@ CACHE_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Postings:
-    """One term's live documents and the BM25 weight of the term in each."""
+    """One term's live documents, how often each holds it, and its BM25 weight there."""
 
     docs: np.ndarray  # int32, ascending
     weights: np.ndarray  # float32
+    counts: np.ndarray  # float32: occurrences in each document
 
     @property
     def nbytes(self) -> int:
         """Memory the arrays hold."""
-        return self.docs.nbytes + self.weights.nbytes
+        return self.docs.nbytes + self.weights.nbytes + self.counts.nbytes
 
 
-EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32))
+EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
 
 
 class PostingCache:
@@ -64,7 +65,8 @@ class PostingCache:
             lengths[offset : offset + len(part)] = part
         return lengths
 
-    def _load(self, field: str, term: str) -> Postings:
+    def _frequencies(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's live documents (ascending) and how often each holds it."""
         encoded = term.encode("utf-8")
         parts = [
             (ids + offset, tf)
@@ -73,14 +75,17 @@ class PostingCache:
             if len(ids)
         ]
         if not parts:
-            return EMPTY
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
         docs = np.concatenate([ids for ids, _ in parts])
         tf = np.concatenate([t for _, t in parts])
         keep = self._live[docs]
-        docs, tf = docs[keep].astype(np.int32), tf[keep]
+        return docs[keep].astype(np.int32), tf[keep]
+
+    def _load(self, field: str, term: str) -> Postings:
+        docs, tf = self._frequencies(field, term)
         if not len(docs):
             return EMPTY
-        return Postings(docs, self._bm25(field, docs, tf))
+        return Postings(docs, self._bm25(field, docs, tf), tf.astype(np.float32))
 
     def _bm25(self, field: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         df = len(docs)

@@ -1,11 +1,12 @@
 """Which articles a search returns, what its count counts, and in which order they come.
 
-The strict set holds every word of the query as a word, with the diacritics typed
-(``Engine.match``). When diacritics were typed and the strict set has fewer than
-``FOLDED_BELOW`` articles, the articles matching the query without diacritics join it, and a
-notice says so. For a plain query (words, phrases, document numbers, exclusions; no OR), the
-near matches follow: the articles holding most of the query, weighted by how telling the
-words they lack are (``Clauses``), ranked by their score times the share they hold.
+The strict set holds every word of the query as a word, spelled as typed: where diacritics
+were typed, syllables typed without any must be written without any too (``Engine.match``).
+When diacritics were typed and the strict set has fewer than ``FOLDED_BELOW`` articles, the
+articles matching the query in any spelling join it, and a notice says so. For a plain query
+(words, phrases, document numbers, exclusions; no OR), the near matches follow: the articles
+holding most of the query, weighted by how telling the words they lack are (``Clauses``),
+ranked by their score times the share they hold.
 
 The count, the facets, the year chart and the exports are the strict set's, so that a count
 means "articles about this"; the near matches are counted apart, and join the rest when the
@@ -20,8 +21,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search_app.engine.index_handle import IndexState
-from search_app.engine.matching import Clauses
-from search_app.query.language import ParsedQuery
+from search_app.engine.matching import ACCENTED, FOLDED, SPELLED, Clauses
+from search_app.query.language import (
+    Alternatives,
+    And,
+    Node,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Term,
+    Word,
+)
 from search_app.results import SearchRequest, date_bound
 
 FOLDED_BELOW = 5  # with fewer articles spelled as typed, those spelled otherwise join them
@@ -73,15 +83,29 @@ def filter_masks(state: IndexState, request: SearchRequest) -> dict[str, np.ndar
 
 
 def _has_accents(parsed: ParsedQuery) -> bool:
-    return any(term.accented for term in parsed.positive_terms())
+    """Whether diacritics were typed where spelling matters (not in document numbers,
+    which match in any spelling)."""
+
+    def accented(node: Node) -> bool:
+        if isinstance(node, Term):
+            return node.accented
+        if isinstance(node, (Word, Phrase)):
+            return any(term.accented for term in node.terms)
+        if isinstance(node, Alternatives):
+            return accented(node.typed)
+        if isinstance(node, (And, Or)):
+            return any(accented(child) for child in node.nodes)
+        return False  # document numbers; what is excluded says nothing of the typing
+
+    return parsed.root is not None and accented(parsed.root)
 
 
 def _matches(
-    state: IndexState, parsed: ParsedQuery, folded: bool
+    state: IndexState, parsed: ParsedQuery, spelling: str
 ) -> tuple[np.ndarray, Clauses | None]:
     engine = state.engine
-    clauses = engine.clauses(parsed, folded)
-    strict = clauses.strict() if clauses is not None else engine.match(parsed.root, folded)
+    clauses = engine.clauses(parsed, spelling)
+    strict = clauses.strict() if clauses is not None else engine.match(parsed.root, spelling)
     return strict & state.tables.live, clauses
 
 
@@ -92,10 +116,11 @@ def select(state: IndexState, parsed: ParsedQuery, request: SearchRequest) -> Se
     if parsed.root is None:
         return Selection(_filtered(live, filters), np.zeros_like(live), live, filters)
     notices: list[str] = []
-    strict, clauses = _matches(state, parsed, folded=False)
+    accents = _has_accents(parsed)
+    strict, clauses = _matches(state, parsed, SPELLED if accents else ACCENTED)
     was_folded = False
-    if _has_accents(parsed) and _filtered(strict, filters).sum() < FOLDED_BELOW:
-        folded, folded_clauses = _matches(state, parsed, folded=True)
+    if accents and _filtered(strict, filters).sum() < FOLDED_BELOW:
+        folded, folded_clauses = _matches(state, parsed, FOLDED)
         if _filtered(folded, filters).sum() > _filtered(strict, filters).sum():
             strict, clauses, was_folded = strict | folded, folded_clauses, True
             notices.append(FOLDED_NOTICE)
