@@ -11,7 +11,7 @@ import pytest
 
 from bench.ab import Side, compare, report
 from bench.clusters import average_precision, ndcg
-from bench.corpus import ROOT, ensure_fts, load_articles
+from bench.corpus import ROOT, BenchArticle, ensure_fts, load_articles
 from bench.engines import FtsEngine, OursEngine, measure
 from bench.fts import escape_fts
 from bench.http import datasette_url
@@ -19,6 +19,14 @@ from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
 from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
+from bench.topics import (
+    Topic,
+    load_topics,
+    measure_topics,
+    query_words,
+    reference_ids,
+    topics_section,
+)
 from indexer.text.vietnamese import normalize_text
 
 
@@ -121,3 +129,39 @@ def test_ab_of_a_checkout_against_itself_finds_identical_pages(index_dir):
     assert len(old.seconds) == len(new.seconds) == 2 * len(queries)
     body = report(old, new, len(queries), [])
     assert "Identical pages (ids, total, facet counts, snippets): 4 of 4." in body
+
+
+def _article(article_id: str, title: str, body: str) -> BenchArticle:
+    return BenchArticle(article_id, title, body, None, None, None, (), True)
+
+
+def test_the_word_level_reference_holds_each_word_as_adjacent_syllables():
+    articles = [
+        _article("a", "Chuyển đổi số ở Bắc Kạn", "Tỉnh đẩy mạnh chuyển đổi số."),
+        _article("b", "Đổi mới", "Chuyển giao công nghệ, thay đổi số liệu."),  # no "chuyển đổi"
+        _article("c", "Sở chuyển đổi mô hình", "Sở Thông tin chuyển-đổi bộ máy."),  # no "số"
+        _article("d", "CHUYỂN ĐỔI SỐ", "Viết hoa vẫn là chữ đó."),
+    ]
+    assert query_words("chuyển đổi số") == ("chuyển_đổi", "số")
+    assert reference_ids(("chuyển_đổi", "số"), articles) == {"a", "d"}
+    assert reference_ids(("chuyển_đổi",), articles) == {"a", "c", "d"}
+
+
+def test_topic_rows_compare_both_typings_with_the_reference():
+    articles = [_article("a", "Chuyển đổi số", ""), _article("b", "Chuyển đổi số", "")]
+    topic = Topic("chuyển đổi số", ("chuyển_đổi", "số"), 2)
+    found = {"chuyển đổi số": {"a", "b"}, "chuyen doi so": {"a", "x", "y", "z"}}
+    rows = measure_topics([topic], articles, found.__getitem__)
+    assert [(r.typing, r.ratio, r.recall) for r in rows] == [
+        ("accented", 1.0, 1.0),
+        ("folded", 2.0, 0.5),
+    ]
+    section = topics_section(rows)
+    assert "| accented | 1 | 1.00× | 1.00× | 100.0% | 100.0% |" in section
+    assert "| folded | 1 | 2.00× | 2.00× | 50.0% | 50.0% |" in section
+
+
+def test_the_topics_file_lists_enough_topics_with_their_reference():
+    topics = load_topics()
+    assert len(topics) >= 30
+    assert all(topic.words and topic.count > 0 for topic in topics)

@@ -49,3 +49,30 @@ def test_a_match_longer_than_the_snippet_is_shown():
     spec = Highlight(sequences=(tuple(w.replace("ừ", "u") for w in words),))
     html = snippet(text, spec)
     assert "<mark>từ0" in html
+
+
+def test_a_syllable_typed_with_diacritics_marks_that_spelling_only():
+    text = "Sở Thông tin chuyển đổi số, số hóa hồ sơ; chuyên viên đội ngũ."
+    assert marked(highlight(text, Highlight(frozenset({"số"})))) == ["số", "số"]
+    assert marked(highlight(text, Highlight(frozenset({"so"})))) == ["Sở", "số", "số", "sơ"]
+    assert marked(highlight("SỐ LIỆU", Highlight(frozenset({"số"})))) == ["SỐ"]
+
+
+def test_a_word_marks_its_run_not_its_syllables_apart():
+    text = "Sở Thông tin chuyển đổi số, số hóa hồ sơ; chuyên viên đội ngũ."
+    spec = Highlight(frozenset({"số"}), (("chuyển", "đổi"),))
+    assert marked(highlight(text, spec)) == ["chuyển đổi số", "số"]
+    bare = Highlight(sequences=(("chuyen", "doi"),))
+    assert marked(highlight(text, bare)) == ["chuyển đổi"]  # not "chuyên", not "đội"
+
+
+def test_document_numbers_are_marked_whole_however_the_query_wrote_them():
+    text = "Theo Quyết định số 570/QĐ-UBND và Quyết định 925/2006/QĐ-UBND của tỉnh."
+    assert marked(highlight(text, Highlight(numbers=frozenset({"570/qd-ubnd"})))) == ["570/QĐ-UBND"]
+    # 925/QĐ-UBND, typed without its year, finds and marks the number with its year.
+    assert marked(highlight(text, Highlight(numbers=frozenset({"925/qd-ubnd"})))) == [
+        "925/2006/QĐ-UBND"
+    ]
+    # "QĐ 570" is read as the document 570/QĐ: the whole number is marked, not "570/QĐ".
+    both = Highlight(sequences=(("570", "qd"),), numbers=frozenset({"570/qd"}))
+    assert marked(highlight(text, both)) == ["570/QĐ-UBND"]

@@ -350,6 +350,27 @@ def test_notices_are_shown(client):
     assert '<p class="notice" role="status">Không có bài nào chứa đủ mọi từ' in page
 
 
+def test_the_page_says_what_its_counts_count(client):
+    page = client.get("/search?q=diễn+tập+an+toàn+thông+tin+zzzkhông").get_data(as_text=True)
+    assert "Tìm thấy <strong>0</strong> bài có đủ các từ" in page
+    assert "bài gần đúng (xếp sau)" in page
+    assert "Gần đúng: không có «zzzkhông»" in page
+    data = client.get("/search.json?q=diễn+tập+an+toàn+thông+tin+zzzkhông").get_json()
+    assert data["total"] == 0 and data["near"] > 0 and data["counted"] == "near"
+    assert data["hits"][0]["near"] and data["hits"][0]["missing"] == ["zzzkhông"]
+
+
+def test_the_near_matches_are_counted_on_request_and_the_url_keeps_it(client):
+    plain = client.get("/search.json?q=chuyển+đổi+số+Bắc+Kạn").get_json()
+    asked = client.get("/search.json?q=chuyển+đổi+số+Bắc+Kạn&near=1").get_json()
+    assert plain["counted"] == "all" and asked["counted"] == "near"
+    assert plain["total"] == asked["total"] and plain["near"] == asked["near"] > 0
+    by_year = [sum(v["count"] for v in data["facets"]["year"]) for data in (plain, asked)]
+    assert by_year == [plain["total"], plain["total"] + plain["near"]]
+    page = client.get("/search?q=chuyển+đổi+số+Bắc+Kạn").get_data(as_text=True)
+    assert "Tính cả các bài gần đúng" in page and "near=1" in page
+
+
 # --- Article and document pages ---------------------------------------------------------
 
 
