@@ -287,12 +287,22 @@ NOTES = """Notes:
   not match in FTS5. That is the baseline's behaviour and is reported as is.
 - news_clusters: every engine gets the query text as it is (labels are 2-15 words, summaries
   31-701 words, mostly sentences copied from the cluster's articles). FTS5 (AND) requires
-  every word. Ours requires every word too, and when no article holds them all (every
-  summary) falls back to the articles holding most of them, ranking a long query (over 12
-  syllables) on its 32 rarest syllables; it reads up to 2,000 characters / 256 syllables.
+  every word. Ours lists the articles holding every word of the query (a word of several
+  syllables as adjacent syllables) first, then the near matches: the articles holding most
+  of the query, weighted by inverse document frequency. A long query (over 12 syllables) is
+  pasted text: its near matches hold 10% of the weight of its 128 rarest syllables, and it is
+  ranked on its 32 rarest syllables (by how often it repeats each), its other syllables found
+  in at most 10% of the articles at half weight, and the share of its syllable pairs each of
+  the best 100 holds side by side; it reads up to 2,000 characters / 256 syllables.
   "FTS5 OR" (any word, each distinct word once, bm25) is a reference for what a ranked OR
   would do. MAP@10 is AP over the first 10 results, divided by the number of relevant
   documents.
+- Topic queries: the reference set (bench/topics.py) is computed from the articles' text,
+  nothing of our engine's: underthesea's words of the query as written, each held as adjacent
+  syllables with its diacritics. Ours: the articles its count counts (`matched_ids`). Typed
+  without diacritics, a syllable matches every spelling (`cap` is also `cấp`), so the count
+  grows where a bare syllable is ambiguous; the reference stays that of the query as
+  written.
 - Ours groups near-duplicates under the best hit ("N bài tương tự", listed under it on the
   page); the ranked list scored here is each hit followed by its group. Counting the group
   heads only scores a cluster of reposts as one article: on news_clusters that gave nDCG@10

@@ -2,8 +2,10 @@
 
 ``search.ArchiveSearch`` is the entry point. It reads the query (``search_app.query``),
 matches and ranks it in numpy (``matching``) over posting arrays (``postings``) and every
-article's syllable codes (``forward``), filters and counts facets (``facets``,
-``facet_counts``), groups near-duplicates (``duplicates``) and highlights (``snippets``).
+article's syllable codes (``forward``), decides what it returns and counts (``selection``:
+the articles holding every word, then the near matches), filters and counts facets
+(``facets``, ``facet_counts``), groups near-duplicates (``duplicates``) and highlights
+(``snippets``).
 ``index_handle`` keeps one loaded commit of the index per process; ``lexicon`` reads the
 archive's vocabulary; ``whoosh_segments`` is the one place that reads Whoosh's private
 segment structures.
