@@ -42,7 +42,7 @@ from bench.tables import (
     table,
     write_section,
 )
-from bench.topics import load_topics, measure_topics, topics_section
+from bench.topics import load_topics, measure_topics, numbers_section, topics_section
 
 log = logging.getLogger("bench")
 SECTION = "Search latency and quality"
@@ -329,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     log.info("topic queries against their word-level reference ...")
     topics = load_topics(args.topics) if args.topics else load_topics()
     topic_rows = measure_topics(topics, articles, ours.counted_ids)
+    numbers = [q.q for q in mix.queries if q.kind == "docnum"]
+    numbers_table = numbers_section(numbers, articles, ours.counted_ids)
     del articles
     warm = mix.queries[: args.warmup] if args.warmup is not None else mix.queries
     measure(ours.run, warm, "warm-up ours")
@@ -341,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         "### Latency (in-process)\n\n" + latency_section(mix, ours_out, fts_out),
         "### Known-item MRR@10 per typing variant\n\n" + mrr_section(mix, ours_out, fts_out),
         "### Topic queries (result counts against a word-level reference)\n\n"
-        + topics_section(topic_rows),
+        + topics_section(topic_rows)
+        + "\n\nDocument numbers of the mix, against the articles whose text cites them:\n\n"
+        + numbers_table,
         "### Result counts (recall against FTS5's word AND)\n\n"
         + counts_section(mix, ours_out, fts_out),
         "### Errors\n\n" + errors_section(mix, ours_out, fts_out),

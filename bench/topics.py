@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from bench.corpus import BenchArticle, load_articles, setup_logging
 from bench.tables import fmt, table
+from indexer.metadata.docnumbers import find_document_numbers, find_query_document_numbers
 from indexer.text.segment import segment_words
 from indexer.text.vietnamese import normalize_text, strip_diacritics
 
@@ -166,6 +167,37 @@ def topics_section(rows: Sequence[TopicRow]) -> str:
     detail_header = ["topic", "words", "reference", "ours", "ratio", "found"]
     detail_header += ["ours (no diacritics)", "ratio", "found"]
     return table(header, summary) + "\n\nPer topic:\n\n" + table(detail_header, detail)
+
+
+def citing_ids(number: str, articles: Sequence[BenchArticle]) -> set[str]:
+    """The articles whose text cites a document number (``find_document_numbers``), the way
+    the query reads it: typed without a year, any year."""
+    wanted = {found.query_term() for found in find_query_document_numbers(number)}
+    return {
+        article.id
+        for article in articles
+        if any(
+            wanted & set(found.index_terms())
+            for found in find_document_numbers(article.title + "\n" + article.body)
+        )
+    }
+
+
+def numbers_section(
+    numbers: Sequence[str],
+    articles: Sequence[BenchArticle],
+    result_ids: Callable[[str], set[str]],
+) -> str:
+    """Document-number queries: the articles citing each, found and not, and extra ones."""
+    wanted = found = extra = 0
+    for number in numbers:
+        reference, ours = citing_ids(number, articles), result_ids(number)
+        wanted += len(reference)
+        found += len(reference & ours)
+        extra += len(ours - reference)
+    header = ["numbers", "articles citing them", "found", "share found", "others returned"]
+    row = [len(numbers), f"{wanted:,}", f"{found:,}", f"{found / max(1, wanted):.1%}", extra]
+    return table(header, [row])
 
 
 def write_topics(articles: Sequence[BenchArticle], path: Path = TOPICS) -> list[Topic]:

@@ -21,8 +21,10 @@ from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
 from bench.topics import (
     Topic,
+    citing_ids,
     load_topics,
     measure_topics,
+    numbers_section,
     query_words,
     reference_ids,
     topics_section,
@@ -165,3 +167,15 @@ def test_the_topics_file_lists_enough_topics_with_their_reference():
     topics = load_topics()
     assert len(topics) >= 30
     assert all(topic.words and topic.count > 0 for topic in topics)
+
+
+def test_citing_articles_are_found_from_the_text():
+    articles = [
+        _article("a", "Quyết định", "Theo Quyết định số 925/2006/QĐ-UBND của tỉnh."),
+        _article("b", "Quyết định", "Theo Quyết định số 925/QĐ-UBND năm 2010."),
+        _article("c", "Quyết định", "Theo Quyết định số 926/QĐ-UBND."),
+    ]
+    assert citing_ids("925/QĐ-UBND", articles) == {"a", "b"}
+    assert citing_ids("925/2006/QĐ-UBND", articles) == {"a"}
+    section = numbers_section(["925/QĐ-UBND"], articles, lambda q: {"a", "b", "c"})
+    assert "| 1 | 2 | 2 | 100.0% | 1 |" in section
