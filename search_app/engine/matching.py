@@ -6,9 +6,9 @@ folded), and in a query typed with some, a syllable typed bare matches only wher
 article writes it bare (``SPELLED``). A word of several syllables or a phrase must occur with
 its syllables side by side, in order, checked on the per-document syllable codes
 (``forward``); OR and NOT combine masks. ``FOLDED`` matches every syllable in any spelling,
-for when the spelling typed finds next to nothing. A plain query's
-conjuncts are its ``Clauses``: the documents holding all of them are the strict set, and
-those holding most of them, weighted by how telling (rare) each is, the near matches.
+for when the spelling typed finds next to nothing. A plain query's conjuncts are its
+``Clauses``: the documents holding all of them are the strict set, and those holding most of
+them, weighted by how telling (rare) each is, the near matches.
 
 Ranking is BM25 over ``text`` plus the title, the exact diacritics the user typed and
 underthesea's words of the query; the best candidates are then re-ranked by how much of the
@@ -209,21 +209,21 @@ class Engine:
         if any(isinstance(node, Or) for node in nodes):
             return None
         positive = [node for node in nodes if not isinstance(node, Not)]
-        excluded = self.live.copy()
+        allowed = self.live.copy()
         terms = parsed.positive_terms()
         if len(terms) > LONG_QUERY:  # pasted text: its dashes exclude nothing
             positive = list(self.informative(terms, PASTED_CLAUSES))
         else:
             for node in nodes:
                 if isinstance(node, Not):
-                    excluded &= self.match(node, spelling)
+                    allowed &= self.match(node, spelling)
         masks = [self.match(node, spelling) for node in positive]
         live = max(1, int(self.live.sum()))
         counts = np.array([int(mask.sum()) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
         share = NEAR_SHARE_PASTED if len(terms) > LONG_QUERY else NEAR_SHARE
-        return Clauses(positive, masks, weights.astype(np.float32), excluded, share)
+        return Clauses(positive, masks, weights.astype(np.float32), allowed, share)
 
     def informative(self, terms: list[Term], keep: int = KEEP_TERMS) -> list[Term]:
         """A long query's rarest distinct syllables (at most ``keep``): the common ones add
@@ -235,27 +235,28 @@ class Engine:
         rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:keep]
         return [t for t in distinct if t in rarest]
 
-    def _weighted_terms(self, terms: list[Term]) -> list[tuple[Term, float]]:
-        """The syllables that score a query, each with its weight: a short query's all; a
-        pasted text's telling ones (by how often it repeats each), then its other syllables
-        that are not common, at OTHERS_WEIGHT."""
+    def _weighted_terms(self, terms: list[Term]) -> list[tuple[Term, float, bool]]:
+        """The syllables that score a query, each with its weight and whether it also scores
+        in the title and spelled as typed: a short query's all; a pasted text's telling ones
+        (by how often it repeats each), then its other syllables that are not common, at
+        OTHERS_WEIGHT, in the text only."""
         telling = self.informative(terms)
         if len(terms) <= LONG_QUERY:
-            return [(term, 1.0) for term in telling]
+            return [(term, 1.0, True) for term in telling]
         repeats = Counter(t.folded for t in terms)
 
         def weight(term: Term) -> float:
             times = repeats[term.folded]
             return (QTF_K3 + 1) * times / (QTF_K3 + times)
 
-        weighted = [(term, weight(term)) for term in telling]
+        weighted = [(term, weight(term), True) for term in telling]
         kept = {t.folded for t in telling}
         ceiling = OTHERS_SHARE * max(1, int(self.live.sum()))
         for term in {t.folded: t for t in terms}.values():
             if term.folded in kept:
                 continue
             if self.postings.doc_frequency("text", term.folded) <= ceiling:
-                weighted.append((term, OTHERS_WEIGHT * weight(term)))
+                weighted.append((term, OTHERS_WEIGHT * weight(term), False))
         return weighted
 
     def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
@@ -276,9 +277,9 @@ class Engine:
             scores[found] += weight * postings.weights[at[found]]
 
         terms = parsed.positive_terms()
-        for term, weight in self._weighted_terms(terms):
+        for term, weight, everywhere in self._weighted_terms(terms):
             add("text", term.folded, weight)
-            if weight >= 1.0 or len(terms) <= LONG_QUERY:
+            if everywhere:
                 add("title", term.folded, weight * TITLE_WEIGHT)
                 if term.accented:
                     add("exact", term.text, weight * EXACT_WEIGHT)

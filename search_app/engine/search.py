@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -224,8 +225,8 @@ class ArchiveSearch:
                 query = self._keyboard_reading(state, request) or request.q
                 parsed = self._parse(state, query)
                 selection = select(state, parsed, request)
-                if not selection.counts_near:
-                    selection.near[:] = False
+                if not selection.counts_near:  # what the count counts, no more
+                    selection = replace(selection, near=np.zeros_like(selection.near))
                 spec = self._spec(state, parsed, selection)
                 order = list(ordered(state, parsed, selection, request.sort, 4 * self.page_size))
             for start in range(0, len(order), 100):
