@@ -14,6 +14,8 @@ from pathlib import Path
 
 from whoosh import index
 
+from indexer.arrays.store import FOLDER as ARRAYS_FOLDER
+from indexer.arrays.store import fingerprint
 from indexer.build.builder import read_manifests
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
@@ -34,14 +36,20 @@ class IndexState:
         return set(self.digests)
 
 
-def stray_files(index_dir: Path, generation: int, segment_ids: set[str]) -> list[str]:
-    """Files of an index folder that its current commit does not use (left by a crash)."""
+def stray_files(
+    index_dir: Path, generation: int, segment_ids: set[str], arrays: str = ""
+) -> list[str]:
+    """Files of an index folder that its current commit does not use (left by a crash): the
+    arrays of other commits too (``arrays/NAME``), though the last ones are kept on purpose."""
     keep_prefixes = tuple(f"{segment_id}." for segment_id in segment_ids)
     stray = []
     for name in sorted(os.listdir(index_dir)):
         if name in (f"_{INDEX_NAME}_{generation}.toc", f"{INDEX_NAME}_WRITELOCK"):
             continue
         if name.startswith(keep_prefixes):
+            continue
+        if name == ARRAYS_FOLDER:
+            stray += [f"{name}/{a}" for a in sorted(os.listdir(index_dir / name)) if a != arrays]
             continue
         stray.append(name)
     return stray
@@ -62,7 +70,8 @@ def read_state(index_dir: Path) -> IndexState:
     """Open an index folder as the indexer and the app do; raises if it cannot be read."""
     ix = index.open_dir(str(index_dir))
     generation = ix.latest_generation()
-    segment_ids = {segment.segment_id() for segment in ix._segments()}
+    segments = ix._segments()
+    segment_ids = {segment.segment_id() for segment in segments}
     manifests = read_manifests(ix)
     with ix.searcher() as searcher:
         stored = list(searcher.all_stored_fields())  # reads every live document
@@ -72,7 +81,7 @@ def read_state(index_dir: Path) -> IndexState:
         generation,
         {record_id: manifest.digest for record_id, manifest in manifests.items()},
         _served(index_dir),
-        stray_files(index_dir, generation, segment_ids),
+        stray_files(index_dir, generation, segment_ids, fingerprint(segments)),
     )
 
 

@@ -26,6 +26,7 @@ STAGES = (
     "indexer.metadata",
     "indexer.inputs",
     "indexer.pages",
+    "indexer.arrays",  # derived from a commit, read by the engine
     "indexer.build",
     "indexer.__main__",
     "search_app.results",  # the records the engine answers with

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from whoosh import index
 
-from search_app.engine.whoosh_segments import field_lengths, posting_arrays, segment_terms
+from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
 
 FIELDS = ("text", "exact", "words", "title", "province", "docnums")
 

@@ -21,6 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME
 from whoosh.writing import CLEAR, SegmentWriter
 
+from indexer.arrays.derive import keep_only, write_for_segments
 from indexer.build.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.build.plan import plan_build, vanished_ids
 from indexer.build.schema import Manifest, build_schema, index_exists, open_index, to_document
@@ -223,7 +224,14 @@ def _build_locked(
             writer.delete_by_term("id", record_id)
             report.deleted += 1
         if report.indexed or report.deleted or rebuild:
-            commit_with_segments(writer, segments, CLEAR if rebuild else None)
+            committed: list[str] = []
+
+            def write_arrays(final: list) -> None:
+                committed.append(write_for_segments(index_dir, ix.storage, ix.schema, final))
+
+            commit_with_segments(writer, segments, CLEAR if rebuild else None, write_arrays)
+            # A server still mapping the previous commit's arrays keeps them until it moves on.
+            keep_only(index_dir, set(committed))
         else:
             writer.cancel()
             _remove_segment_files(ix, writer)

@@ -190,13 +190,21 @@ def index_in_workers(
     return segments
 
 
-def commit_with_segments(writer: SegmentWriter, segments: list, mergetype=None) -> None:
+def commit_with_segments(
+    writer: SegmentWriter,
+    segments: list,
+    mergetype=None,
+    before_commit: Callable[[list], object] | None = None,
+) -> None:
     """Commit the parent writer's deletions and merges together with the workers' segments
-    (what ``SegmentWriter.commit`` does, plus the extra segments)."""
+    (what ``SegmentWriter.commit`` does, plus the extra segments). ``before_commit`` gets the
+    segments of the commit before it becomes visible."""
     final = writer._merge_segments(mergetype, False, True)
     if writer._added:  # the merge policy merged small segments into this writer
         final.append(writer._finalize_segment())
     else:
         writer._close_segment()
+    if before_commit is not None:
+        before_commit(final + segments)
     writer._commit_toc(final + segments)
     writer._finish()

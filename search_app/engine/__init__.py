@@ -6,7 +6,6 @@ article's syllable codes (``forward``), decides what it returns and counts (``se
 the articles holding every word, then the near matches), filters and counts facets
 (``facets``, ``facet_counts``), groups near-duplicates (``duplicates``) and highlights
 (``snippets``).
-``index_handle`` keeps one loaded commit of the index per process; ``lexicon`` reads the
-archive's vocabulary; ``whoosh_segments`` is the one place that reads Whoosh's private
-segment structures.
+``index_handle`` keeps one commit of the index per process, its arrays mapped
+(``indexer.arrays``); ``lexicon`` reads the archive's vocabulary.
 """

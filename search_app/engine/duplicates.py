@@ -1,11 +1,11 @@
 """Grouping near-duplicate results: the same announcement reposted, or paragraphs reused.
 
-Every article's MinHash signature (``shingles`` column, see ``indexer.text.similarity``) is loaded
-once per searcher into one array; a result list is then grouped page by page, greedily in
-its order: an article joins the group of the same page whose leading article it overlaps
-most, if by at least ``THRESHOLD`` (the share of the smaller article's 4-syllable runs found
-in the other). Groups never reach back to an earlier page, so every result appears exactly
-once across the pages.
+Every article's MinHash signature (``shingles`` column, see ``indexer.text.similarity``) is
+laid in one array at the commit (``indexer.arrays``); a result list is then grouped page by
+page, greedily in its order: an article joins the group of the same page whose leading
+article it overlaps most, if by at least ``THRESHOLD`` (the share of the smaller article's
+4-syllable runs found in the other). Groups never reach back to an earlier page, so every
+result appears exactly once across the pages.
 
 A signature only estimates an overlap, and badly when one article is many times longer than
 the other; a pair the estimate calls similar is confirmed on the two articles' actual
@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from indexer.text.similarity import HASHES, shingle_hashes
+from indexer.arrays.store import Arrays
+from indexer.text.similarity import shingle_hashes
 from search_app.engine.forward import ForwardStore
 
 THRESHOLD = 0.4
@@ -28,23 +29,10 @@ MIN_SHINGLES = 20  # shorter articles are not compared: a title and a line say t
 class Signatures:
     """The near-duplicate signatures of every document of a searcher."""
 
-    def __init__(self, minima: np.ndarray, sizes: np.ndarray, forward: ForwardStore) -> None:
-        self.minima = minima  # (documents, HASHES) uint32
-        self.sizes = sizes  # shingles per document; 0: too short to compare
+    def __init__(self, arrays: Arrays, forward: ForwardStore) -> None:
+        self.minima = arrays["minima"]  # (documents, HASHES) uint32
+        self.sizes = arrays["sizes"]  # shingles per document; 0: too short to compare
         self.forward = forward
-
-    @classmethod
-    def load(cls, column, doc_count: int, forward: ForwardStore) -> Signatures:
-        """Read the ``shingles`` column of every document."""
-        minima = np.zeros((doc_count, HASHES), dtype=np.uint32)
-        sizes = np.zeros(doc_count, dtype=np.int64)
-        for docnum in range(doc_count):
-            data = column[docnum] if column is not None else b""
-            if data and len(data) == 4 * (HASHES + 1):
-                values = np.frombuffer(data, dtype=np.uint32)
-                minima[docnum] = values[:HASHES]
-                sizes[docnum] = values[HASHES]
-        return cls(minima, sizes, forward)
 
     def overlaps(self, docnum: int, others: np.ndarray) -> np.ndarray:
         """Estimated overlap of one document with each of ``others``."""

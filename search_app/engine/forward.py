@@ -1,11 +1,11 @@
 """Every article's folded syllable codes in one array, with a position index over them.
 
 The index keeps, per article, the codes of its folded syllables (title, separator, body) in
-the ``forward`` column. Loaded once per searcher, they are laid end to end in one numpy
-array and sorted once into "where does each code occur". A phrase is then found from the
-occurrences of its rarest syllable alone, checking the neighbours of each: the cost follows
-that syllable's frequency, not the number of candidate articles, so every candidate of a
-query can be checked for the query word for word.
+the ``forward`` column. The indexer lays them end to end in one array and sorts them once
+into "where does each code occur" (``indexer.arrays``); the searcher maps both. A phrase is
+then found from the occurrences of its rarest syllable alone, checking the neighbours of
+each: the cost follows that syllable's frequency, not the number of candidate articles, so
+every candidate of a query can be checked for the query word for word.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.text.terms import FORWARD_SEPARATOR
+from indexer.arrays.store import Arrays
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -30,36 +30,18 @@ class WordForWord:
 
 
 class ForwardStore:
-    """All articles' syllable codes: ``codes[starts[d]:ends[d]]`` is article ``d``."""
+    """All articles' syllable codes: ``codes[starts[d]:ends[d]]`` is article ``d``; where
+    each code occurs: ``order[first[k]:first[k] + counts[k]]`` for the code ``keys[k]``."""
 
-    def __init__(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
-        self.codes = codes
-        self.starts = starts
-        self.ends = ends
-        # An article's title ends at its first separator.
-        separators = np.flatnonzero(codes == FORWARD_SEPARATOR)
-        self.title_ends = separators[np.searchsorted(separators, starts)] if len(starts) else _EMPTY
-        # Positions grouped by code, ascending within a code.
-        self._order = np.argsort(codes, kind="stable").astype(np.int32)
-        sorted_codes = codes[self._order]
-        # Runs of equal codes in the sorted array (np.unique would sort it again).
-        first = np.flatnonzero(np.diff(sorted_codes)) + 1
-        self._first = np.concatenate(([0], first)) if len(codes) else _EMPTY
-        self._keys = sorted_codes[self._first]
-        self._counts = np.diff(np.append(self._first, len(codes)))
-
-    @classmethod
-    def load(cls, column, doc_count: int) -> ForwardStore:
-        """Read the ``forward`` column of every document."""
-        parts = [
-            (column[docnum] if column is not None else b"") or b"" for docnum in range(doc_count)
-        ]
-        lengths = np.fromiter((len(p) // 4 for p in parts), dtype=np.int64, count=doc_count)
-        # A separator after each article: no sequence runs from one article into the next.
-        ends = np.cumsum(lengths + 1) - 1
-        starts = ends - lengths
-        joined = b"".join(p + b"\0\0\0\0" for p in parts)
-        return cls(np.frombuffer(joined, dtype=np.uint32), starts, ends)
+    def __init__(self, arrays: Arrays) -> None:
+        self.codes = arrays["codes"]
+        self.starts = arrays["starts"]
+        self.ends = arrays["ends"]
+        self.title_ends = arrays["title_ends"]  # an article's title ends at its first separator
+        self._order = arrays["order"]  # positions grouped by code, ascending within a code
+        self._first = arrays["first"]
+        self._keys = arrays["keys"]
+        self._counts = arrays["counts"]
 
     def count(self, code: int) -> int:
         """How often a code occurs in the whole index."""

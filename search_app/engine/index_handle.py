@@ -10,6 +10,7 @@ the current one, which is then swapped out. Until a first build exists the handl
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import threading
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.searching import Searcher
 
+from indexer.arrays.derive import arrays_for
 from indexer.build.schema import build_schema, index_exists, open_index
 from search_app.engine.duplicates import Signatures
 from search_app.engine.facets import FacetTables
@@ -68,24 +70,21 @@ class IndexState:
         return self._vocabulary
 
     @classmethod
-    def load(cls, searcher: Searcher) -> IndexState:
-        """Read the per-document arrays of the commit a searcher sees."""
-        tables = FacetTables.load(searcher)
+    def load(cls, searcher: Searcher, index_dir: Path) -> IndexState:
+        """Map the arrays of the commit a searcher sees (derived first if they are missing)."""
         reader = searcher.reader()
+        arrays = arrays_for(index_dir, reader, latest=searcher.up_to_date())
+        tables = FacetTables.from_arrays(arrays)
         # Whoosh opens a segment's stored fields on first use; the next build's commit may
         # delete the files of segments it merges. Open them now, while they exist.
         for leaf, _ in reader.leaf_readers():
             if leaf.doc_count_all():
                 leaf.stored_fields(0)
-        postings = PostingCache(reader, tables.live, SCORED_FIELDS)
-        forward = ForwardStore.load(_column(reader, "forward"), tables.doc_count)
-        signatures = Signatures.load(_column(reader, "shingles"), tables.doc_count, forward)
+        lengths = {name: arrays[f"lengths_{name}"] for name in SCORED_FIELDS}
+        postings = PostingCache(reader, tables.live, lengths)
+        forward = ForwardStore(arrays)
         engine = Engine(postings, tables.live, forward)
-        return cls(searcher, tables, engine, signatures)
-
-
-def _column(reader, name: str):
-    return reader.column_reader(name) if reader.has_column(name) else None
+        return cls(searcher, tables, engine, Signatures(arrays, forward))
 
 
 class IndexHandle:
@@ -97,6 +96,7 @@ class IndexHandle:
         self._lock = threading.RLock()
         self.lock = self._lock  # serializes use of the searcher (Whoosh's readers seek)
         self._state: IndexState | None = None
+        self._pid = os.getpid()  # the process that opened the state
         self._checked = 0.0
         self._loading: threading.Thread | None = None
 
@@ -125,7 +125,7 @@ class IndexHandle:
         self._install(self._open_searcher())
 
     def _install(self, searcher: Searcher) -> None:
-        self._install_state(IndexState.load(searcher))
+        self._install_state(IndexState.load(searcher, self.index_dir))
 
     def _install_state(self, state: IndexState) -> None:
         old, self._state = self._state, state
@@ -134,7 +134,7 @@ class IndexHandle:
 
     def _load_newer(self) -> None:
         try:
-            state = IndexState.load(self._open_searcher())
+            state = IndexState.load(self._open_searcher(), self.index_dir)
         except (IndexUnavailable, *_UNREADABLE) as error:
             log.warning("keeping the current index: cannot open the newer one: %s", error)
             state = None
@@ -161,6 +161,10 @@ class IndexHandle:
         """The newest loaded index state, held for the duration of a request."""
         with self._lock:
             now = time.monotonic()
+            if self._pid != os.getpid():
+                # Forked from the process that opened it (a server's workers): Whoosh's open
+                # files would share their read positions with the parent's. Open it anew.
+                self._state, self._loading, self._pid = None, None, os.getpid()
             if self._state is None:
                 self._open()
                 self._checked = now

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search_app.engine.whoosh_segments import segment_terms
+from indexer.arrays.whoosh_segments import segment_terms
 from search_app.query.spelling import Vocabulary, domain_phrases
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search_app.engine.whoosh_segments import field_lengths, posting_arrays
+from indexer.arrays.whoosh_segments import posting_arrays
 
 BM25_B = 0.75  # Whoosh's BM25F defaults
 BM25_K1 = 1.2
@@ -44,12 +44,14 @@ EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.
 class PostingCache:
     """Numpy postings of one searcher's index, kept while memory allows (LRU)."""
 
-    def __init__(self, reader: IndexReader, live: np.ndarray, fields: tuple[str, ...]) -> None:
+    def __init__(
+        self, reader: IndexReader, live: np.ndarray, lengths: dict[str, np.ndarray]
+    ) -> None:
         self._reader = reader
         self._live = live
         self._live_count = max(1, int(live.sum()))
         self._leaves = list(reader.leaf_readers())
-        self._lengths = {field: self._field_lengths(field) for field in fields}
+        self._lengths = lengths  # each scored field's document lengths (mapped)
         self._average = {
             field: float(lengths[live].mean()) if live.any() else 1.0
             for field, lengths in self._lengths.items()
@@ -57,13 +59,6 @@ class PostingCache:
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-
-    def _field_lengths(self, field: str) -> np.ndarray:
-        lengths = np.zeros(len(self._live), np.float32)
-        for leaf, offset in self._leaves:
-            part = field_lengths(leaf, field)
-            lengths[offset : offset + len(part)] = part
-        return lengths
 
     def _frequencies(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's live documents (ascending) and how often each holds it."""

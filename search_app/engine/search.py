@@ -112,10 +112,12 @@ class ArchiveSearch:
         self.handle = handle
         self.page_size = page_size
 
-    def warm_up(self) -> None:
-        """Open the index (if there is one) and load the word segmenter now, so that the
-        first request does not pay for them."""
+    def warm_up(self, index: bool = True) -> None:
+        """Load the word segmenter and (with ``index``) open the index, if there is one, now:
+        the first request does not pay for them."""
         segment_words("khởi động")
+        if not index:
+            return
         try:
             with self.handle.current():
                 pass

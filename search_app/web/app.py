@@ -18,7 +18,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "PAGE_SIZE": 10,  # results per page
     "FACET_SIZE": 10,  # facet values shown before "Xem thêm"
     "REFRESH_SECONDS": 1.0,  # how often a request checks for a newer index commit
-    "WARM_UP": True,  # open the index and load the word segmenter before the first request
+    # Before the first request: True loads the word segmenter and opens the index; "model"
+    # only loads the segmenter (a server's master, whose workers open the index after the fork).
+    "WARM_UP": True,
 }
 
 
@@ -34,6 +36,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     archive_search = ArchiveSearch(handle, int(app.config["PAGE_SIZE"]))
     app.extensions["archive_search"] = archive_search
     if app.config["WARM_UP"]:
-        archive_search.warm_up()
+        archive_search.warm_up(index=app.config["WARM_UP"] != "model")
     app.register_blueprint(views.bp)
     return app

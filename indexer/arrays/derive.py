@@ -1,0 +1,193 @@
+"""The arrays derived from an index commit: what the searcher reads in bulk, made once.
+
+From a reader over a commit's segments (``derive``): which documents are live, their dates
+and the newest-first order; each facet's values and the documents carrying each; every
+article's folded syllable codes laid end to end with a position index over them (where each
+code occurs, sorted once); the near-duplicate signatures; each scored field's document
+lengths. The indexer writes them with its commit (``write_for_segments``); a searcher that
+finds none for its commit, from an older version or a build killed at the wrong moment,
+derives and writes them itself (``arrays_for``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh.reading import IndexReader, MultiReader, SegmentReader
+
+from indexer.arrays.store import (
+    Arrays,
+    fingerprint,
+    open_arrays,
+    remove_others,
+    write_arrays,
+)
+from indexer.arrays.whoosh_segments import field_lengths, posting_arrays
+from indexer.text.similarity import HASHES
+from indexer.text.terms import FORWARD_SEPARATOR
+
+log = logging.getLogger(__name__)
+# The facet fields of the schema (indexer/build/schema.py), in the order pages list them.
+FACET_FIELDS = ("province", "year", "month", "topic", "cited")
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _live(reader: IndexReader, doc_count: int) -> np.ndarray:
+    live = np.zeros(doc_count, dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+def _column(reader: IndexReader, name: str):
+    return reader.column_reader(name) if reader.has_column(name) else None
+
+
+def _dates(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
+    column = _column(reader, "date_key")
+    if column is None:
+        date_key = np.zeros(doc_count, dtype=np.int32)
+    else:
+        date_key = np.fromiter((column[i] for i in range(doc_count)), np.int32, doc_count)
+    # Newest first, then the most recently added first: sorting a result set newest first
+    # is then a filter of this order.
+    docs = np.arange(doc_count)
+    newest = docs[np.lexsort((-docs, -date_key))].astype(np.int32)
+    return {"date_key": date_key, "newest": newest}
+
+
+def _facet(reader: IndexReader, name: str, live: np.ndarray) -> tuple[list[str], dict]:
+    """A facet's values and, for each document carrying one, the value's ordinal."""
+    found: dict[bytes, list[np.ndarray]] = defaultdict(list)
+    for leaf, offset in reader.leaf_readers():
+        if name not in leaf.indexed_field_names():
+            continue
+        for term in leaf.lexicon(name):
+            ids, _ = posting_arrays(leaf, name, term)
+            ids = ids + offset
+            ids = ids[live[ids]]
+            if len(ids):
+                found[term].append(ids)
+    values = sorted(found)
+    docs = [np.concatenate(found[term]) for term in values]
+    ords = [np.full(len(d), i, dtype=np.int32) for i, d in enumerate(docs)]
+    arrays = {
+        f"facet_{name}_docs": np.concatenate(docs).astype(np.int32) if docs else _EMPTY,
+        f"facet_{name}_ords": np.concatenate(ords) if ords else _EMPTY.astype(np.int32),
+    }
+    return [v.decode("utf-8") for v in values], arrays
+
+
+def _forward(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
+    """Every document's syllable codes end to end, and where each code occurs."""
+    column = _column(reader, "forward")
+    parts = [(column[d] if column is not None else b"") or b"" for d in range(doc_count)]
+    lengths = np.fromiter((len(p) // 4 for p in parts), dtype=np.int64, count=doc_count)
+    # A separator after each article: no sequence runs from one article into the next.
+    ends = np.cumsum(lengths + 1) - 1
+    starts = ends - lengths
+    codes = np.frombuffer(b"".join(p + b"\0\0\0\0" for p in parts), dtype=np.uint32)
+    # An article's title ends at its first separator.
+    separators = np.flatnonzero(codes == FORWARD_SEPARATOR)
+    title_ends = separators[np.searchsorted(separators, starts)] if len(starts) else _EMPTY
+    # Positions grouped by code, ascending within a code; runs of equal codes.
+    order = np.argsort(codes, kind="stable").astype(np.int32)
+    sorted_codes = codes[order]
+    first = np.flatnonzero(np.diff(sorted_codes)) + 1
+    first = np.concatenate(([0], first)) if len(codes) else _EMPTY
+    return {
+        "codes": codes,
+        "starts": starts,
+        "ends": ends,
+        "title_ends": title_ends,
+        "order": order,
+        "first": first,
+        "keys": sorted_codes[first],
+        "counts": np.diff(np.append(first, len(codes))),
+    }
+
+
+def _signatures(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
+    """Each document's MinHash signature and shingle count (0: too short to compare)."""
+    column = _column(reader, "shingles")
+    minima = np.zeros((doc_count, HASHES), dtype=np.uint32)
+    sizes = np.zeros(doc_count, dtype=np.int64)
+    for docnum in range(doc_count):
+        data = column[docnum] if column is not None else b""
+        if data and len(data) == 4 * (HASHES + 1):
+            values = np.frombuffer(data, dtype=np.uint32)
+            minima[docnum] = values[:HASHES]
+            sizes[docnum] = values[HASHES]
+    return {"minima": minima, "sizes": sizes}
+
+
+def _lengths(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
+    """Each scored field's document lengths, as Whoosh stores them."""
+    arrays = {}
+    for name, field in reader.schema.items():
+        if not field.scorable:
+            continue
+        lengths = np.zeros(doc_count, dtype=np.float32)
+        for leaf, offset in reader.leaf_readers():
+            part = field_lengths(leaf, name)
+            lengths[offset : offset + len(part)] = part
+        arrays[f"lengths_{name}"] = lengths
+    return arrays
+
+
+def derive(reader: IndexReader) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays of the commit a reader sees, and the facet values they number."""
+    doc_count = reader.doc_count_all()
+    live = _live(reader, doc_count)
+    arrays: dict[str, np.ndarray] = {"live": live, **_dates(reader, doc_count)}
+    facets = {}
+    for name in FACET_FIELDS:
+        facets[name], facet_arrays = _facet(reader, name, live)
+        arrays.update(facet_arrays)
+    arrays.update(_forward(reader, doc_count))
+    arrays.update(_signatures(reader, doc_count))
+    arrays.update(_lengths(reader, doc_count))
+    return arrays, {"doc_count": doc_count, "facets": facets}
+
+
+def write_for_segments(index_dir: Path, storage, schema, segments: list) -> str:
+    """Derive and write the arrays of the commit about to be made of ``segments`` (before
+    it is, so that no commit is ever visible without them); the name of their folder."""
+    name = fingerprint(segments)
+    if open_arrays(index_dir, name) is None:
+        readers = [SegmentReader(storage, schema, segment) for segment in segments]
+        reader = MultiReader(readers) if len(readers) != 1 else readers[0]
+        try:
+            arrays, meta = derive(reader)
+        finally:
+            reader.close()
+        write_arrays(index_dir, name, arrays, meta)
+    return name
+
+
+def keep_only(index_dir: Path, names: set[str]) -> None:
+    """Delete the arrays of commits other than these."""
+    remove_others(index_dir, names)
+
+
+def arrays_for(index_dir: Path, reader: IndexReader, latest: bool = True) -> Arrays:
+    """The arrays of the commit a reader sees: mapped from disk, derived and written first
+    when they are missing (kept in memory when the folder cannot be written, or when the
+    commit is no longer the ``latest``: its arrays would outlive it)."""
+    name = fingerprint(reader.segments() or [])
+    found = open_arrays(index_dir, name)
+    if found is not None:
+        return found
+    log.info("deriving the arrays of commit %s of %s", name, index_dir)
+    arrays, meta = derive(reader)
+    if not latest:
+        return Arrays(name, meta, arrays)
+    try:
+        write_arrays(index_dir, name, arrays, meta)
+    except OSError as error:
+        log.warning("cannot write the arrays of %s (%s): keeping them in memory", index_dir, error)
+        return Arrays(name, meta, arrays)
+    return open_arrays(index_dir, name) or Arrays(name, meta, arrays)
