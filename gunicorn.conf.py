@@ -1,5 +1,6 @@
 """gunicorn settings, read from the working directory by `make run` and the benchmarks."""
 
+import gc
 import os
 
 # A search URL carries the query: up to 8,000 characters, which percent-encoded Vietnamese
@@ -20,3 +21,9 @@ def post_worker_init(worker):
     app = worker.wsgi
     if app.config.get("WARM_UP"):
         app.extensions["archive_search"].warm_up()
+
+
+def pre_fork(server, worker):
+    """Hide the master's objects from the workers' garbage collector: a collection writes to
+    every object it visits, which would copy the shared pages into each worker."""
+    gc.freeze()

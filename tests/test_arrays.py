@@ -44,7 +44,7 @@ def test_the_arrays_are_mapped_and_equal_what_the_index_holds(built):
     folder, _ = built
     arrays = open_arrays(folder, current(folder))
     assert arrays is not None
-    assert all(isinstance(a, np.memmap) for a in arrays.arrays.values())
+    assert all(isinstance(a.base, np.memmap) for a in arrays.arrays.values())
     ix = open_index(folder)
     with ix.reader() as reader:
         fresh, meta = derive(reader)
@@ -80,3 +80,28 @@ def test_a_search_after_a_commit_maps_the_new_arrays(built, fixture_archive):
         handle.close()
     assert after == 5 < before
     assert sorted(p.name for p in (folder / FOLDER).iterdir()) == [current(folder)]
+
+
+@pytest.mark.parametrize("field", ["text", "title", "exact"])
+def test_the_mapped_postings_are_whooshs(built, field):
+    folder, _ = built
+    handle = IndexHandle(folder)
+    try:
+        with handle.current() as state:
+            postings = state.engine.postings
+            reader = state.searcher.reader()
+            terms = [term.decode("utf-8") for term in reader.lexicon(field)]
+            assert len(terms) > 50
+            for term in terms:
+                matcher = reader.postings(field, term)
+                whoosh = {}
+                while matcher.is_active():
+                    whoosh[matcher.id()] = matcher.weight()
+                    matcher.next()
+                mapped = postings.get(field, term)
+                assert dict(zip(mapped.docs.tolist(), mapped.counts.tolist(), strict=True)) == (
+                    whoosh
+                ), term
+                assert postings.doc_frequency(field, term) == len(whoosh)
+    finally:
+        handle.close()

@@ -3,14 +3,17 @@
 From a reader over a commit's segments (``derive``): which documents are live, their dates
 and the newest-first order; each facet's values and the documents carrying each; every
 article's folded syllable codes laid end to end with a position index over them (where each
-code occurs, sorted once); the near-duplicate signatures; each scored field's document
-lengths. The indexer writes them with its commit (``write_for_segments``); a searcher that
-finds none for its commit, from an older version or a build killed at the wrong moment,
-derives and writes them itself (``arrays_for``).
+code occurs, sorted once); the posting lists of the folded syllables (``text``, ``title``:
+grouped from that index) and of the syllables written with diacritics (``exact``); the
+near-duplicate signatures; each scored field's document lengths. The indexer writes them
+with its commit (``write_for_segments``); a searcher that finds none for its commit, from an
+older version or a build killed at the wrong moment, derives and writes them itself
+(``arrays_for``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from pathlib import Path
@@ -26,7 +29,7 @@ from indexer.arrays.store import (
     remove_others,
     write_arrays,
 )
-from indexer.arrays.whoosh_segments import field_lengths, posting_arrays
+from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
 from indexer.text.similarity import HASHES
 from indexer.text.terms import FORWARD_SEPARATOR
 
@@ -110,6 +113,69 @@ def _forward(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
     }
 
 
+def _runs(key: np.ndarray, owner: np.ndarray, keys: int) -> tuple[np.ndarray, ...]:
+    """Postings from occurrences sorted by key, then position: (documents, occurrences in
+    each, offsets per key)."""
+    if not len(key):
+        return _EMPTY.astype(np.int32), _EMPTY.astype(np.uint16), np.zeros(keys + 1, np.int64)
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])
+    start = np.flatnonzero(new)
+    docs = owner[start].astype(np.int32)
+    times = np.minimum(np.diff(np.append(start, len(key))), 65535).astype(np.uint16)
+    offsets = np.searchsorted(key[start], np.arange(keys + 1)).astype(np.int64)
+    return docs, times, offsets
+
+
+def _syllable_postings(forward: dict[str, np.ndarray], live: np.ndarray) -> dict:
+    """The ``text`` and ``title`` postings (folded syllables), from the syllable codes: for
+    the code ``keys[k]``, ``text_docs[text_offsets[k]:text_offsets[k + 1]]``, ascending,
+    and how often each holds it. Deleted documents and the separators are left out."""
+    order, starts, keys = forward["order"], forward["starts"], forward["keys"]
+    key = np.repeat(np.arange(len(keys)), forward["counts"])
+    owner = np.searchsorted(starts, order, side="right") - 1
+    keep = (keys[key] != FORWARD_SEPARATOR) & live[owner]
+    key, owner, where = key[keep], owner[keep], order[keep]
+    arrays = {}
+    text = _runs(key, owner, len(keys))
+    in_title = where < forward["title_ends"][owner]
+    title = _runs(key[in_title], owner[in_title], len(keys))
+    for name, (docs, times, offsets) in (("text", text), ("title", title)):
+        arrays.update({f"{name}_docs": docs, f"{name}_tf": times, f"{name}_offsets": offsets})
+    return arrays
+
+
+def term_key(term: str) -> int:
+    """A stable 64-bit key of a term, to find it among sorted keys."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _exact_postings(reader: IndexReader, live: np.ndarray) -> dict[str, np.ndarray]:
+    """The ``exact`` postings (syllables written with diacritics), keyed by ``term_key``:
+    for ``exact_keys[k]``, ``exact_docs[exact_offsets[k]:exact_offsets[k + 1]]``."""
+    found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for leaf, offset in reader.leaf_readers():
+        terms = segment_terms(leaf, "exact")
+        for term in terms.texts(np.arange(len(terms.counts))):
+            ids, times = posting_arrays(leaf, "exact", term.encode("utf-8"))
+            ids = ids + offset
+            keep = live[ids]
+            if keep.any():
+                found[term].append((ids[keep], times[keep]))
+    keyed = sorted((term_key(term), term) for term in found)
+    docs = [np.concatenate([ids for ids, _ in found[term]]) for _, term in keyed]
+    times = [np.concatenate([tf for _, tf in found[term]]) for _, term in keyed]
+    sizes = np.array([len(d) for d in docs], dtype=np.int64)
+    return {
+        "exact_keys": np.array([key for key, _ in keyed], dtype=np.uint64),
+        "exact_offsets": np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+        "exact_docs": np.concatenate(docs).astype(np.int32) if docs else _EMPTY,
+        "exact_tf": np.minimum(np.concatenate(times), 65535).astype(np.uint16)
+        if times
+        else _EMPTY.astype(np.uint16),
+    }
+
+
 def _signatures(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
     """Each document's MinHash signature and shingle count (0: too short to compare)."""
     column = _column(reader, "shingles")
@@ -147,7 +213,10 @@ def derive(reader: IndexReader) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     for name in FACET_FIELDS:
         facets[name], facet_arrays = _facet(reader, name, live)
         arrays.update(facet_arrays)
-    arrays.update(_forward(reader, doc_count))
+    forward = _forward(reader, doc_count)
+    arrays.update(forward)
+    arrays.update(_syllable_postings(forward, live))
+    arrays.update(_exact_postings(reader, live))
     arrays.update(_signatures(reader, doc_count))
     arrays.update(_lengths(reader, doc_count))
     return arrays, {"doc_count": doc_count, "facets": facets}

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = "1"  # bump when what is derived, or how, changes: older folders are derived anew
+FORMAT = "2"  # bump when what is derived, or how, changes: older folders are derived anew
 FOLDER = "arrays"
 META = "meta.json"
 
@@ -63,8 +63,9 @@ def open_arrays(index_dir: Path, name: str) -> Arrays | None:
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("fingerprint") != name:
             return None
+        # Plain arrays over the mapped files: numpy's memmap subclass slows every operation.
         arrays = {
-            key: np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+            key: np.asarray(np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False))
             for key in meta["arrays"]
         }
     except (OSError, ValueError, KeyError):

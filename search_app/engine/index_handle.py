@@ -81,7 +81,7 @@ class IndexState:
             if leaf.doc_count_all():
                 leaf.stored_fields(0)
         lengths = {name: arrays[f"lengths_{name}"] for name in SCORED_FIELDS}
-        postings = PostingCache(reader, tables.live, lengths)
+        postings = PostingCache(reader, tables.live, lengths, arrays)
         forward = ForwardStore(arrays)
         engine = Engine(postings, tables.live, forward)
         return cls(searcher, tables, engine, Signatures(arrays, forward))

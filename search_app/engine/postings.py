@@ -1,10 +1,13 @@
-"""Whoosh posting lists as numpy arrays, with their BM25 weights, cached per searcher.
+"""Posting lists as numpy arrays, with their BM25 weights.
 
 Whoosh walks posting lists one document at a time in pure Python; a query over common
-syllables (của, và, là ...) touches tens of thousands of postings. Here each posting list is
-read once, block by block, into (document numbers, BM25 term weights) arrays; matching,
-scoring and facet counting then happen in numpy. The arrays belong to one searcher (one
-commit of the index): a new commit gets a new cache.
+syllables (của, và, là ...) touches tens of thousands of postings. The postings of the
+folded syllables (``text``, ``title``) and of the syllables written with diacritics
+(``exact``), which matching and ranking read the most, are arrays the indexer derived at the
+commit (``indexer.arrays``): a term's postings are a slice of them, shared by every worker.
+Other fields' (underthesea's words, document numbers) are read from Whoosh block by block
+when a query needs them. BM25 weights are computed on a term's slice; the last ones computed
+are kept, within ``CACHE_BYTES``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
+from indexer.arrays.derive import term_key
+from indexer.arrays.store import Arrays
 from indexer.arrays.whoosh_segments import posting_arrays
+from indexer.text.terms import syllable_hash
 
 BM25_B = 0.75  # Whoosh's BM25F defaults
 BM25_K1 = 1.2
-CACHE_BYTES = 256 * 1024 * 1024
+CACHE_BYTES = 96 * 1024 * 1024  # weights (and Whoosh postings) kept per process
+MAPPED = ("text", "title", "exact")  # the fields whose postings are derived arrays
 
 
 @dataclass(frozen=True)
@@ -30,22 +37,22 @@ class Postings:
 
     docs: np.ndarray  # int32, ascending
     weights: np.ndarray  # float32
-    counts: np.ndarray  # float32: occurrences in each document
+    counts: np.ndarray  # occurrences in each document (uint16 of a mapped field)
 
     @property
     def nbytes(self) -> int:
-        """Memory the arrays hold."""
-        return self.docs.nbytes + self.weights.nbytes + self.counts.nbytes
+        """Memory the arrays hold of their own (not the slices of mapped files)."""
+        return sum(a.nbytes for a in (self.docs, self.weights, self.counts) if a.flags.owndata)
 
 
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
 
 
 class PostingCache:
-    """Numpy postings of one searcher's index, kept while memory allows (LRU)."""
+    """Postings of one commit of the index; the last ones used are kept (LRU)."""
 
     def __init__(
-        self, reader: IndexReader, live: np.ndarray, lengths: dict[str, np.ndarray]
+        self, reader: IndexReader, live: np.ndarray, lengths: dict[str, np.ndarray], arrays: Arrays
     ) -> None:
         self._reader = reader
         self._live = live
@@ -56,12 +63,31 @@ class PostingCache:
             field: float(lengths[live].mean()) if live.any() else 1.0
             for field, lengths in self._lengths.items()
         }
+        self._arrays = arrays
+        self._codes = arrays["keys"]  # the folded syllables' codes, sorted
+        self._exact = arrays["exact_keys"]  # the written syllables' keys, sorted
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
+    def _slot(self, field: str, term: str) -> int | None:
+        """Where a term's postings are in a mapped field's arrays, or None when it has none."""
+        if field == "exact":
+            keys, key = self._exact, np.uint64(term_key(term))
+        else:
+            keys, key = self._codes, np.uint32(syllable_hash(term))
+        at = int(np.searchsorted(keys, key))
+        return at if at < len(keys) and keys[at] == key else None
+
     def _frequencies(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's live documents (ascending) and how often each holds it."""
+        if field in MAPPED:
+            slot = self._slot(field, term)
+            if slot is None:
+                return np.zeros(0, np.int32), np.zeros(0, np.float32)
+            offsets = self._arrays[f"{field}_offsets"]
+            start, end = int(offsets[slot]), int(offsets[slot + 1])
+            return self._arrays[f"{field}_docs"][start:end], self._arrays[f"{field}_tf"][start:end]
         encoded = term.encode("utf-8")
         parts = [
             (ids + offset, tf)
@@ -80,7 +106,7 @@ class PostingCache:
         docs, tf = self._frequencies(field, term)
         if not len(docs):
             return EMPTY
-        return Postings(docs, self._bm25(field, docs, tf), tf.astype(np.float32))
+        return Postings(docs, self._bm25(field, docs, tf.astype(np.float32)), tf)
 
     def _bm25(self, field: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         df = len(docs)
@@ -91,7 +117,14 @@ class PostingCache:
         return (idf * tf * (BM25_K1 + 1) / (tf + norm)).astype(np.float32)
 
     def doc_frequency(self, field: str, term: str) -> int:
-        """How many documents hold a term (deleted ones included), without reading postings."""
+        """How many documents hold a term, without reading its postings (deleted ones
+        included, for a field read from Whoosh)."""
+        if field in MAPPED:
+            slot = self._slot(field, term)
+            if slot is None:
+                return 0
+            offsets = self._arrays[f"{field}_offsets"]
+            return int(offsets[slot + 1] - offsets[slot])
         return self._reader.doc_frequency(field, term)
 
     def get(self, field: str, term: str) -> Postings:
