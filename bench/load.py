@@ -48,7 +48,7 @@ class Server:
     @contextmanager
     def running(self) -> Iterator[Server]:
         """Start the server on a free port, wait until it answers, stop it afterwards."""
-        self.port = _free_port()
+        self.port = free_port()
         command = [part.replace("{port}", str(self.port)) for part in self.command]
         with tempfile.TemporaryFile("w+") as output:
             log.info("starting %s on port %d", self.name, self.port)
@@ -64,7 +64,7 @@ class Server:
                 self._wait_ready(output)
                 yield self
             finally:
-                self._stop()
+                self.stop()
 
     def _wait_ready(self, output) -> None:
         deadline = time.monotonic() + READY_SECONDS
@@ -81,7 +81,8 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError(f"{self.name} did not answer within {READY_SECONDS} s")
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """Stop the server (its whole session when it does not end)."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
@@ -92,7 +93,8 @@ class Server:
             self.process.wait()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]

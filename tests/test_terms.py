@@ -7,6 +7,7 @@ import pytest
 
 from indexer.pages.textpage import parse_text_page
 from indexer.text.analysis import exact_syllable_analyzer, folded_syllable_analyzer
+from indexer.text.segment import paragraph_words, segment_words, use_known_words
 from indexer.text.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "archive").glob("*.txt"))
@@ -40,3 +41,16 @@ def test_forward_holds_title_separator_body():
 def test_exact_terms_keep_only_syllables_with_diacritics():
     terms = document_terms("Tin tức", "Đổi mới ban BÁN")
     assert terms.exact == Counter({"tức": 1, "đổi": 1, "mới": 1, "bán": 1})
+
+
+def test_known_words_of_paragraphs_give_the_same_words_sooner():
+    text = "Sở Thông tin và Truyền thông tỉnh Bắc Kạn.\n\nChuyển đổi số năm 2021."
+    plain = segment_words(text)
+    known = {p: " ".join(paragraph_words(p)) for p in text.split("\n") if p.strip()}
+    use_known_words(known)
+    try:
+        assert segment_words(text) == plain
+        known["Chuyển đổi số năm 2021."] = "sentinel"  # taken, not computed again
+        assert segment_words(text)[-1] == "sentinel"
+    finally:
+        use_known_words({})

@@ -132,8 +132,8 @@ def _syllable_postings(forward: dict[str, np.ndarray], live: np.ndarray) -> dict
     the code ``keys[k]``, ``text_docs[text_offsets[k]:text_offsets[k + 1]]``, ascending,
     and how often each holds it. Deleted documents and the separators are left out."""
     order, starts, keys = forward["order"], forward["starts"], forward["keys"]
-    key = np.repeat(np.arange(len(keys)), forward["counts"])
-    owner = np.searchsorted(starts, order, side="right") - 1
+    key = np.repeat(np.arange(len(keys), dtype=np.int32), forward["counts"])
+    owner = (np.searchsorted(starts, order, side="right") - 1).astype(np.int32)
     keep = (keys[key] != FORWARD_SEPARATOR) & live[owner]
     key, owner, where = key[keep], owner[keep], order[keep]
     arrays = {}
