@@ -31,7 +31,7 @@ browser-deps:
 		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
-## Benchmarks on the shared corpus (takes about an hour); results go to docs/benchmarks.md
+## Benchmarks on the shared corpus (takes about two and a half hours); results go to docs/benchmarks.md
 CORPUS ?= ../shared/corpus
 bench: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bad_inputs.py
 	$(BIN)/python bench/crash.py $(CORPUS)/vntc_train.jsonl.gz
 	$(BIN)/python bench/concurrent.py $(CORPUS)/vntc_train.jsonl.gz
+	$(BIN)/python bench/scale.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

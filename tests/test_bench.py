@@ -17,6 +17,7 @@ from bench.fts import escape_fts
 from bench.http import datasette_url
 from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
+from bench.recombine import recombined
 from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
 from bench.topics import (
@@ -179,3 +180,16 @@ def test_citing_articles_are_found_from_the_text():
     assert citing_ids("925/2006/QĐ-UBND", articles) == {"a"}
     section = numbers_section(["925/QĐ-UBND"], articles, lambda q: {"a", "b", "c"})
     assert "| 1 | 2 | 2 | 100.0% | 1 |" in section
+
+
+def test_recombined_articles_are_distinct_and_spread(articles):
+    records = recombined(articles, 3 * len(articles), seed=3)
+    assert len(records) == 3 * len(articles)
+    assert len({r["body"] for r in records}) == len(records)
+    assert len({r["id"] for r in records}) == len(records)
+    sources = {p for a in articles for p in a.body.split("\n") if p.strip()}
+    assert all(set(r["body"].split("\n")) <= sources for r in records)
+    years = {r["published"][:4] for r in records}
+    assert min(years) >= "2008" and max(years) <= "2025" and len(years) > 5
+    assert len({r["province"] for r in records}) > 20
+    assert all(r["url"].startswith("https://stttt.") and ".gov.vn/" in r["url"] for r in records)

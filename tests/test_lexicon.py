@@ -1,4 +1,5 @@
-"""The archive's vocabulary read from a real index: every segment, any reader."""
+"""The archive's vocabulary read from a real index: every segment, any reader; packed into
+arrays at the commit and read back as the spelling repairs ask for it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from whoosh import fields, index
 from whoosh.reading import TermNotFound
 
+from indexer.arrays.lexicon import MappedCounts, MappedGroups, lexicon, pack, vocabulary_arrays
 from indexer.build.builder import build_index
 from search_app.engine.index_handle import IndexHandle
-from search_app.engine.lexicon import lexicon, load_vocabulary
 from search_app.engine.search import SUGGEST_BELOW, ArchiveSearch
 from search_app.query.keyboard import convert_query
 from search_app.query.spelling import Vocabulary, suggest
@@ -42,10 +43,13 @@ def test_lexicon_of_a_field_that_is_not_there(reader_of_archive):
 
 
 def test_vocabulary_of_a_real_index(reader_of_archive):
-    vocabulary = load_vocabulary(reader_of_archive)
+    vocabulary = Vocabulary.from_arrays(vocabulary_arrays(reader_of_archive))
     words = {t: n for t, n in _slow_lexicon(reader_of_archive, "words").items() if n > 1}
-    assert vocabulary.words == Vocabulary.from_terms({}, {}, words).words
-    assert vocabulary.folded == _slow_lexicon(reader_of_archive, "text")
+    exact = _slow_lexicon(reader_of_archive, "exact")
+    by_hand = Vocabulary.from_terms({}, exact, words)
+    assert dict(vocabulary.words) == by_hand.words
+    assert dict(vocabulary.syllables) == by_hand.syllables
+    assert dict(vocabulary.folded) == _slow_lexicon(reader_of_archive, "text")
     assert vocabulary.words["chuyen doi"] == {"chuyển_đổi": 13}
     assert suggest("chuyen doi so", vocabulary) == "chuyển đổi số"
     assert convert_query("chuyeenr ddooir soos", vocabulary.knows) == "chuyển đổi số"
@@ -111,3 +115,15 @@ def test_the_vocabulary_is_read_when_a_query_first_needs_it(index_dir):
             assert state._vocabulary is not None
     finally:
         handle.close()
+
+
+def test_a_packed_table_reads_as_the_groups_it_was_made_of():
+    groups = {"so": {"số": 400, "sở": 60}, "chuyen doi": {"chuyển_đổi": 100}, "zz": {"zz": 1}}
+    table = MappedGroups(pack("t", groups), "t")
+    assert dict(table) == groups and len(table) == 3
+    assert table["so"] == {"số": 400, "sở": 60}
+    assert "chuyen doi" in table and "chuyen" not in table and 5 not in table
+    assert table.get("xyz") is None
+    counts = MappedCounts(pack("c", {"so": {"so": 520}, "doi": {"doi": 230}}), "c")
+    assert counts["so"] == 520 and counts.get("doi") == 230 and counts.get("x", 0) == 0
+    assert dict(MappedGroups(pack("e", {}), "e")) == {}

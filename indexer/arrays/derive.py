@@ -5,7 +5,8 @@ and the newest-first order; each facet's values and the documents carrying each;
 article's folded syllable codes laid end to end with a position index over them (where each
 code occurs, sorted once); the posting lists of the folded syllables (``text``, ``title``:
 grouped from that index) and of the syllables written with diacritics (``exact``); the
-near-duplicate signatures; each scored field's document lengths. The indexer writes them
+near-duplicate signatures; each scored field's document lengths; the vocabulary the spelling
+repairs read (``lexicon``). The indexer writes them
 with its commit (``write_for_segments``); a searcher that finds none for its commit, from an
 older version or a build killed at the wrong moment, derives and writes them itself
 (``arrays_for``).
@@ -13,7 +14,6 @@ older version or a build killed at the wrong moment, derives and writes them its
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import defaultdict
 from pathlib import Path
@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 from whoosh.reading import IndexReader, MultiReader, SegmentReader
 
+from indexer.arrays.lexicon import vocabulary_arrays
 from indexer.arrays.store import (
     Arrays,
     fingerprint,
     open_arrays,
     remove_others,
+    term_key,
     write_arrays,
 )
 from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
@@ -145,11 +147,6 @@ def _syllable_postings(forward: dict[str, np.ndarray], live: np.ndarray) -> dict
     return arrays
 
 
-def term_key(term: str) -> int:
-    """A stable 64-bit key of a term, to find it among sorted keys."""
-    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "big")
-
-
 def _exact_postings(reader: IndexReader, live: np.ndarray) -> dict[str, np.ndarray]:
     """The ``exact`` postings (syllables written with diacritics), keyed by ``term_key``:
     for ``exact_keys[k]``, ``exact_docs[exact_offsets[k]:exact_offsets[k + 1]]``."""
@@ -219,6 +216,7 @@ def derive(reader: IndexReader) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     arrays.update(_exact_postings(reader, live))
     arrays.update(_signatures(reader, doc_count))
     arrays.update(_lengths(reader, doc_count))
+    arrays.update(vocabulary_arrays(reader))
     return arrays, {"doc_count": doc_count, "facets": facets}
 
 

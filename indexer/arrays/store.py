@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = "2"  # bump when what is derived, or how, changes: older folders are derived anew
+FORMAT = "3"  # bump when what is derived, or how, changes: older folders are derived anew
 FOLDER = "arrays"
 META = "meta.json"
 
@@ -36,6 +36,11 @@ def fingerprint(segments: Iterable[Any]) -> str:
         line = f"{segment.segment_id()} {segment.doc_count_all()} {segment.deleted_count()}\n"
         hasher.update(line.encode())
     return hasher.hexdigest()
+
+
+def term_key(term: str) -> int:
+    """A stable 64-bit key of a term, to find it among sorted keys."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 @dataclass

@@ -23,11 +23,11 @@ from whoosh import index
 from whoosh.searching import Searcher
 
 from indexer.arrays.derive import arrays_for
+from indexer.arrays.store import Arrays
 from indexer.build.schema import build_schema, index_exists, open_index
 from search_app.engine.duplicates import Signatures
 from search_app.engine.facets import FacetTables
 from search_app.engine.forward import ForwardStore
-from search_app.engine.lexicon import load_vocabulary
 from search_app.engine.matching import SCORED_FIELDS, Engine
 from search_app.engine.postings import PostingCache
 from search_app.query.spelling import Vocabulary
@@ -55,6 +55,7 @@ class IndexState:
     """Everything a request needs of one commit of the index."""
 
     searcher: Searcher
+    arrays: Arrays  # the commit's derived arrays, mapped
     tables: FacetTables
     engine: Engine
     signatures: Signatures
@@ -63,10 +64,10 @@ class IndexState:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        """The archive's vocabulary for the query repairs, read on first use (most queries
-        never need it). Take the handle's lock around it, as around any use of the searcher."""
+        """The archive's vocabulary for the query repairs, over the mapped arrays, made on
+        first use (most queries never need it). Take the handle's lock around it."""
         if self._vocabulary is None:
-            self._vocabulary = load_vocabulary(self.searcher.reader())
+            self._vocabulary = Vocabulary.from_arrays(self.arrays)
         return self._vocabulary
 
     @classmethod
@@ -84,7 +85,7 @@ class IndexState:
         postings = PostingCache(reader, tables.live, lengths, arrays)
         forward = ForwardStore(arrays)
         engine = Engine(postings, tables.live, forward)
-        return cls(searcher, tables, engine, Signatures(arrays, forward))
+        return cls(searcher, arrays, tables, engine, Signatures(arrays, forward))
 
 
 class IndexHandle:

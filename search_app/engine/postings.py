@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
-from indexer.arrays.derive import term_key
-from indexer.arrays.store import Arrays
+from indexer.arrays.store import Arrays, term_key
 from indexer.arrays.whoosh_segments import posting_arrays
 from indexer.text.terms import syllable_hash
 

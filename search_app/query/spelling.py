@@ -17,12 +17,13 @@ not capitalize names, because the index holds lowercase words only and the searc
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
+from indexer.arrays.lexicon import MappedCounts, MappedGroups, group_spellings, group_words
 from indexer.text.vietnamese import SYLLABLE_RE, fold, has_diacritics
 from search_app.query.keyboard import QueryPiece, decode_telex, split_query, with_case
 
@@ -42,30 +43,6 @@ _INSTITUTIONS = (
     "Hội đồng nhân dân",
 )
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_WORD_KEY_RE = re.compile(r"[a-z]+(?: [a-z]+)+")
-
-
-def _fast_fold(text: str) -> str:
-    """fold() of lowercase Vietnamese text, several times faster on a whole lexicon at once.
-
-    Other letters with no ASCII base vanish, which changes the length: callers check it.
-    """
-    text = text.replace("đ", "d")
-    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def _group_words(words: Mapping[str, int]) -> dict[str, dict[str, int]]:
-    """{'chuyển_đổi': 466} -> {'chuyen doi': {'chuyển_đổi': 466}}: multi-syllable words only."""
-    items = [(word, count) for word, count in words.items() if "_" in word]
-    if not items:
-        return {}
-    joined = "\n".join(word for word, _ in items).lower()
-    keys = _fast_fold(joined.replace("_", " ")).split("\n")
-    grouped: dict[str, dict[str, int]] = {}
-    for word, (_, count), key in zip(joined.split("\n"), items, keys, strict=True):
-        if len(key) == len(word) and _WORD_KEY_RE.fullmatch(key):
-            grouped.setdefault(key, {})[word] = count
-    return grouped
 
 
 def _phrase_keys(phrases: Iterable[str]) -> dict[str, str]:
@@ -80,12 +57,12 @@ def _phrase_keys(phrases: Iterable[str]) -> dict[str, str]:
 
 @dataclass
 class Vocabulary:
-    """What the archive says about spellings: ``from_terms`` of an index's term counts
-    (``search_app.engine.lexicon.load_vocabulary``) or, in tests, of a few by hand."""
+    """What the archive says about spellings: the arrays of an index commit
+    (``from_arrays``) or, in tests, term counts given by hand (``from_terms``)."""
 
-    syllables: dict[str, dict[str, int]]  # folded -> {accented spelling: occurrences}
-    words: dict[str, dict[str, int]]  # 'chuyen doi' -> {'chuyển_đổi': occurrences}
-    folded: dict[str, int]  # folded syllable -> occurrences of all its spellings
+    syllables: Mapping[str, dict[str, int]]  # folded -> {accented spelling: occurrences}
+    words: Mapping[str, dict[str, int]]  # 'chuyen doi' -> {'chuyển_đổi': occurrences}
+    folded: Mapping[str, int]  # folded syllable -> occurrences of all its spellings
     phrases: dict[str, str] = field(default_factory=dict)  # 'chuyen doi so' -> 'chuyển_đổi_số'
 
     @classmethod
@@ -97,16 +74,30 @@ class Vocabulary:
         phrases: Iterable[str] = (),
     ) -> Vocabulary:
         """Build from term -> occurrences of the index fields ``text``, ``exact``, ``words``."""
-        syllables: dict[str, dict[str, int]] = {}
-        for spelling, count in exact.items():
-            syllables.setdefault(fold(spelling), {})[spelling.lower()] = count
-        vocabulary = cls(syllables, _group_words(words), dict(text))
-        vocabulary.phrases = {
+        vocabulary = cls(group_spellings(exact), group_words(words), dict(text))
+        return vocabulary.with_phrases(phrases)
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], phrases: Iterable[str] | None = None
+    ) -> Vocabulary:
+        """The vocabulary of an index commit, as its arrays hold it (``indexer.arrays``);
+        ``phrases`` default to the topic and place names."""
+        vocabulary = cls(
+            MappedGroups(arrays, "vocab_spellings"),
+            MappedGroups(arrays, "vocab_words"),
+            MappedCounts(arrays, "vocab_folded"),
+        )
+        return vocabulary.with_phrases(domain_phrases() if phrases is None else phrases)
+
+    def with_phrases(self, phrases: Iterable[str]) -> Vocabulary:
+        """Add the curated phrases the archive has no word for, made of syllables it knows."""
+        self.phrases = {
             key: phrase
             for key, phrase in _phrase_keys(phrases).items()
-            if key not in vocabulary.words and all(map(vocabulary.knows, phrase.split("_")))
+            if key not in self.words and all(map(self.knows, phrase.split("_")))
         }
-        return vocabulary
+        return self
 
     def knows(self, syllable: str) -> bool:
         """Whether the archive has this syllable: as written if accented, else in any spelling.
