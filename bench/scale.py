@@ -200,8 +200,13 @@ def _commit_served(archive: Path, index_dir: Path, folder: Path) -> float:
         encoding="utf-8",
     )
     probe = "/search.json?q=zzqxkh%C3%B4ng"
+    build_index([archive], index_dir, jobs=2)  # without the probe's article (a run killed here)
     with _started(index_dir, 2) as (server, _):
-        build_index([archive, extra], index_dir, jobs=2)
+        if json.loads(_get(server.port, probe))["total"]:
+            raise RuntimeError(f"the probe's article is still in {index_dir}")
+        report = build_index([archive, extra], index_dir, jobs=2)
+        if report.indexed != 1:
+            raise RuntimeError(f"the build added {report.indexed} articles, not 1")
         committed = max(p.stat().st_mtime for p in index_dir.glob("_MAIN_*.toc"))
         while json.loads(_get(server.port, probe))["total"] == 0:
             time.sleep(0.02)
