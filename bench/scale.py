@@ -188,30 +188,29 @@ def _latency(index_dir: Path, mix: Mix) -> dict[str, float]:
 
 
 def _commit_served(archive: Path, index_dir: Path, folder: Path) -> float:
-    """Seconds from the commit of a build adding articles to their first answer, the server
+    """Seconds from the commit of a build adding an article to its first answer, the server
     (2 workers) serving all along."""
     extra = folder / "extra.jsonl"
-    extra.write_text(
-        json.dumps(
-            {"id": "scale-extra", "title": "Bài mới zzqxkhông", "body": "Nội dung zzqxkhông."},
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
     probe = "/search.json?q=zzqxkh%C3%B4ng"
-    build_index([archive], index_dir, jobs=2)  # without the probe's article (a run killed here)
+
+    def build(article: dict | None) -> int:
+        """Build with the probe's article (or an empty file: its article, if any, goes)."""
+        text = json.dumps(article, ensure_ascii=False) + "\n" if article else ""
+        extra.write_text(text, encoding="utf-8")
+        return build_index([archive, extra], index_dir, jobs=2).indexed
+
+    build(None)  # an index without it, whatever a killed run left
     with _started(index_dir, 2) as (server, _):
         if json.loads(_get(server.port, probe))["total"]:
             raise RuntimeError(f"the probe's article is still in {index_dir}")
-        report = build_index([archive, extra], index_dir, jobs=2)
-        if report.indexed != 1:
-            raise RuntimeError(f"the build added {report.indexed} articles, not 1")
+        new = {"id": "scale-extra", "title": "Bài mới zzqxkhông", "body": "Nội dung zzqxkhông."}
+        if build(new) != 1:
+            raise RuntimeError("the build did not add the probe's article")
         committed = max(p.stat().st_mtime for p in index_dir.glob("_MAIN_*.toc"))
         while json.loads(_get(server.port, probe))["total"] == 0:
             time.sleep(0.02)
         served = time.time() - committed
-    build_index([archive], index_dir, jobs=2)  # and back
+    build(None)  # and back
     return round(served, 2)
 
 
