@@ -531,3 +531,10 @@ def test_dates_from_the_form_redirect_to_the_plain_url(client, query, location):
     page = client.get(location).get_data(as_text=True)
     if "2021-03-05" in location:
         assert 'name="from" type="text" value="05/03/2021"' in page
+
+
+def test_a_year_parameter_of_other_digits_shows_the_page(client):
+    # '²' is a digit to str.isdigit() but not to int(): the chart must not trip on it.
+    for year in ("²", "٢٠٢١", "2021²"):
+        response = client.get("/search", query_string={"q": "Bắc Kạn", "year": year})
+        assert response.status_code == 200

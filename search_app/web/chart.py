@@ -24,7 +24,9 @@ def year_bars(facet: Facet | None) -> list[Bar]:
     """One bar per year of the year facet, oldest first; years between them that have no
     results get an empty bar, so that the time axis is not squeezed."""
     values: dict[str, FacetValue] = {
-        v.value: v for v in (facet.values if facet else []) if v.value.isdigit()
+        v.value: v
+        for v in (facet.values if facet else [])
+        if v.value.isascii() and v.value.isdigit()  # not '²'
     }
     if not values:
         return []
