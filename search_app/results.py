@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 FACETS = ("province", "year", "month", "topic", "cited")
 SORTS = ("relevance", "newest")
@@ -59,6 +59,13 @@ class FacetValue:
     count: int
     selected: bool
 
+    def to_json(self) -> dict:
+        """The value as the API returns it (``asdict`` is ten times slower)."""
+        return {
+            "value": self.value, "label": self.label, "count": self.count,
+            "selected": self.selected,
+        }  # fmt: skip
+
 
 @dataclass
 class Facet:
@@ -77,6 +84,13 @@ class Similar:
     title: str
     published: str | None
     province: str | None
+
+    def to_json(self) -> dict:
+        """The near-duplicate as the API returns it."""
+        return {
+            "id": self.id, "title": self.title, "published": self.published,
+            "province": self.province,
+        }  # fmt: skip
 
 
 @dataclass
@@ -126,7 +140,7 @@ class SearchPage:
             entry = hit.to_json()
             entry["near"] = hit.near
             entry["missing"] = hit.missing
-            entry["similar"] = [asdict(s) for s in hit.similar]
+            entry["similar"] = [s.to_json() for s in hit.similar]
             hits.append(entry)
         return {
             "query": self.request.q,
@@ -139,7 +153,7 @@ class SearchPage:
             "pages": self.pages,
             "hits": hits,
             "facets": {
-                name: [asdict(value) for value in facet.values]
+                name: [value.to_json() for value in facet.values]
                 for name, facet in self.facets.items()
             },
             "notices": self.notices,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import asdict
 
 import pytest
 
 from indexer.text.vietnamese import fold
 from search_app.engine.search import SearchRequest
 from search_app.engine.selection import FOLDED_BELOW, FOLDED_NOTICE
+from search_app.results import FacetValue, Similar
 
 SEED_000 = "seeds/000_b31f338fe211c5e8.txt"
 SEED_002 = "seeds/002_a9241768a893bb1d.txt"
@@ -218,3 +220,10 @@ def test_a_pasted_paragraph_finds_the_article_it_comes_from(archive_search):
     )
     page = archive_search.search(SearchRequest(q=paragraph))
     assert page.hits[0].id == "fx-script"
+
+
+def test_the_json_of_facet_values_and_near_duplicates_holds_every_field():
+    value = FacetValue("bac-kan", "Bắc Kạn", 3, True)
+    similar = Similar("a1", "Tiêu đề", "2021-05-01", "Bắc Kạn")
+    assert value.to_json() == asdict(value)
+    assert similar.to_json() == asdict(similar)

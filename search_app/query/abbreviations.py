@@ -57,15 +57,23 @@ def _alternatives(typed: Node, terms: tuple[Term, ...]) -> Node:
     return Alternatives(typed, tuple(_node(o) for o in others)) if others else typed
 
 
+@cache
+def _sizes() -> tuple[int, ...]:
+    """The numbers of syllables forms have, largest first."""
+    return tuple(sorted({len(key) for key in forms()}, reverse=True))
+
+
 def _expand_words(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
     """Replace runs of words spelling a form (longest first) in one group of words."""
-    longest = max((len(key) for key in forms()), default=0)
+    table = forms()
+    folded = [node.folded if isinstance(node, Term) else None for node in nodes]
     result: list[Node] = []
     i = 0
     while i < len(nodes):
-        for size in range(min(longest, len(nodes) - i), 0, -1):
-            run = nodes[i : i + size]
-            if all(isinstance(n, Term) for n in run) and tuple(n.folded for n in run) in forms():
+        for size in _sizes():
+            key = tuple(folded[i : i + size])
+            if len(key) == size and None not in key and key in table:
+                run = nodes[i : i + size]
                 # Typed as loose words they still match in any order, as words always do.
                 typed = run[0] if size == 1 else And(run)
                 result.append(_alternatives(typed, run))  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from indexer.metadata.docnumbers import DocumentNumber, find_query_document_numbers, kind_of
 from indexer.text.vietnamese import fold, has_diacritics, normalize_text, syllables
@@ -26,12 +27,12 @@ class Term:
 
     text: str
 
-    @property
+    @cached_property  # asked for again and again by the engine; kept in the instance
     def folded(self) -> str:
         """The syllable without diacritics."""
         return fold(self.text)
 
-    @property
+    @cached_property
     def accented(self) -> bool:
         """Whether the user typed diacritics (then exact matches rank first)."""
         return has_diacritics(self.text)
