@@ -42,8 +42,8 @@ from bench.load import Server, free_port, run_load
 from bench.mix import Mix, build_mix
 from bench.recombine import known_words, recombined, write_archive
 from bench.tables import DEFAULT_OUT, fmt, percentiles, run_header, table, write_section
-from indexer.arrays.derive import arrays_for, keep_only
-from indexer.arrays.store import fingerprint
+from indexer.arrays.derive import arrays_for
+from indexer.arrays.store import fingerprint, remove_others
 from indexer.build.builder import build_index
 from indexer.build.schema import open_index
 from indexer.text.segment import use_known_words
@@ -264,7 +264,7 @@ def _derive(index_dir: Path) -> None:
         started = time.perf_counter()
         arrays_for(index_dir, reader)
         log.info("arrays of %s ready in %.1f s", index_dir.name, time.perf_counter() - started)
-    keep_only(index_dir, {fingerprint(ix._segments())})
+    remove_others(index_dir, {fingerprint(ix._segments())})
 
 
 def section(rows: list[Row], corpus: int) -> str:

@@ -23,6 +23,8 @@ RECORD_FIELDS = (
     "body",
     "author",
 )
+# The facets an article is counted and filtered by: index fields, derived arrays, URL params.
+FACET_FIELDS = ("province", "year", "month", "topic", "cited")
 
 
 @dataclass(frozen=True)

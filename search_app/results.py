@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FACETS = ("province", "year", "month", "topic", "cited")
+from indexer.records import FACET_FIELDS
+
+FACETS = FACET_FIELDS
 SORTS = ("relevance", "newest")
 HIT_FIELDS = ("id", "title", "url", "published", "province", "topics", "snippet")
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")

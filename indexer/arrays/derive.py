@@ -6,10 +6,9 @@ article's folded syllable codes laid end to end with a position index over them 
 code occurs, sorted once); the posting lists of the folded syllables (``text``, ``title``:
 grouped from that index) and of the syllables written with diacritics (``exact``); the
 near-duplicate signatures; each scored field's document lengths; the vocabulary the spelling
-repairs read (``lexicon``). The indexer writes them
-with its commit (``write_for_segments``); a searcher that finds none for its commit, from an
-older version or a build killed at the wrong moment, derives and writes them itself
-(``arrays_for``).
+repairs read (``lexicon``). The indexer writes them with its commit
+(``write_for_segments``); a searcher that finds none for its commit, from an older version
+or a build killed at the wrong moment, derives and writes them itself (``arrays_for``).
 """
 
 from __future__ import annotations
@@ -27,17 +26,15 @@ from indexer.arrays.store import (
     Arrays,
     fingerprint,
     open_arrays,
-    remove_others,
     term_key,
     write_arrays,
 )
 from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
+from indexer.records import FACET_FIELDS
 from indexer.text.similarity import HASHES
 from indexer.text.terms import FORWARD_SEPARATOR
 
 log = logging.getLogger(__name__)
-# The facet fields of the schema (indexer/build/schema.py), in the order pages list them.
-FACET_FIELDS = ("province", "year", "month", "topic", "cited")
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -233,11 +230,6 @@ def write_for_segments(index_dir: Path, storage, schema, segments: list) -> str:
             reader.close()
         write_arrays(index_dir, name, arrays, meta)
     return name
-
-
-def keep_only(index_dir: Path, names: set[str]) -> None:
-    """Delete the arrays of commits other than these."""
-    remove_others(index_dir, names)
 
 
 def arrays_for(index_dir: Path, reader: IndexReader, latest: bool = True) -> Arrays:

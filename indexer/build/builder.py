@@ -21,7 +21,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME
 from whoosh.writing import CLEAR, SegmentWriter
 
-from indexer.arrays.derive import keep_only, write_for_segments
+from indexer.arrays.derive import write_for_segments
+from indexer.arrays.store import remove_others
 from indexer.build.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.build.plan import plan_build, vanished_ids
 from indexer.build.schema import Manifest, build_schema, index_exists, open_index, to_document
@@ -231,7 +232,7 @@ def _build_locked(
 
             commit_with_segments(writer, segments, CLEAR if rebuild else None, write_arrays)
             # A server still mapping the previous commit's arrays keeps them until it moves on.
-            keep_only(index_dir, set(committed))
+            remove_others(index_dir, set(committed))
         else:
             writer.cancel()
             _remove_segment_files(ix, writer)

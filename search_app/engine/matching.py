@@ -218,7 +218,7 @@ class Engine:
                 if isinstance(node, Not):
                     allowed &= self.match(node, spelling)
         masks = [self.match(node, spelling) for node in positive]
-        live = max(1, int(self.live.sum()))
+        live = self.postings.live_count
         counts = np.array([int(mask.sum()) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
@@ -251,7 +251,7 @@ class Engine:
 
         weighted = [(term, weight(term), True) for term in telling]
         kept = {t.folded for t in telling}
-        ceiling = OTHERS_SHARE * max(1, int(self.live.sum()))
+        ceiling = OTHERS_SHARE * self.postings.live_count
         for term in {t.folded: t for t in terms}.values():
             if term.folded in kept:
                 continue
@@ -296,7 +296,7 @@ class Engine:
         """Articles sharing the most telling of an article's syllables (more like this):
         those other articles hold too, but not too many; ``exclude`` masks the article and
         its near-duplicates."""
-        live = max(1, int(self.live.sum()))
+        live = self.postings.live_count
         frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in terms}
         telling = [t for t in terms if 2 <= frequency[t.folded] <= live // 5]
         telling = sorted(telling, key=lambda t: frequency[t.folded])[:KEEP_TERMS]

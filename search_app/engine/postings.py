@@ -55,7 +55,7 @@ class PostingCache:
     ) -> None:
         self._reader = reader
         self._live = live
-        self._live_count = max(1, int(live.sum()))
+        self.live_count = max(1, int(live.sum()))  # counted once per commit
         self._leaves = list(reader.leaf_readers())
         self._lengths = lengths  # each scored field's document lengths (mapped)
         self._average = {
@@ -109,7 +109,7 @@ class PostingCache:
 
     def _bm25(self, field: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         df = len(docs)
-        idf = math.log(1.0 + (self._live_count - df + 0.5) / (df + 0.5))
+        idf = math.log(1.0 + (self.live_count - df + 0.5) / (df + 0.5))
         if field not in self._lengths:  # an unscored keyword field: idf alone
             return np.full(len(docs), idf, np.float32)
         norm = BM25_K1 * (1 - BM25_B + BM25_B * self._lengths[field][docs] / self._average[field])
