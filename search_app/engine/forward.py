@@ -10,6 +10,7 @@ every candidate of a query can be checked for the query word for word.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,12 +18,13 @@ import numpy as np
 from indexer.arrays.store import Arrays
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+GATHERED = 120_000  # candidates' syllables up to which word_for_word reads them whole
 
 
 @dataclass(frozen=True)
 class WordForWord:
-    """Per article: share of the query's syllable pairs held side by side; whether it holds
-    the whole query in order; whether it does so in its title."""
+    """Per candidate article: share of the query's syllable pairs held side by side; whether
+    it holds the whole query in order; whether it does so in its title."""
 
     pair_shares: np.ndarray
     whole: np.ndarray
@@ -96,9 +98,52 @@ class ForwardStore:
         """Which of ``docs`` (None: of all articles) hold ``sequence`` word for word."""
         return self._mark(self.sequence_starts(sequence, docs), doc_count)
 
-    def word_for_word(self, sequence: np.ndarray, docs: np.ndarray, doc_count: int) -> WordForWord:
-        """How much of a query of two or more syllables each of ``docs`` holds word for word."""
+    def word_for_word(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
+        """How much of a query of two or more syllables each of ``docs`` (ascending document
+        numbers) holds word for word; the arrays follow ``docs``."""
+        lengths = self.ends[docs] - self.starts[docs] + 1  # with the separator after each
+        if int(lengths.sum()) <= GATHERED:
+            return self._gathered(sequence, docs, lengths)
+        return self._indexed(sequence, docs)
+
+    def _gathered(self, sequence: np.ndarray, docs: np.ndarray, lengths: np.ndarray) -> WordForWord:
+        """``word_for_word`` on the candidates' own codes, read end to end: few candidates
+        cost little whatever the syllables, where the position index pays per syllable."""
+        total = int(lengths.sum())
+        first = np.cumsum(lengths) - lengths
+        where = np.repeat(self.starts[docs] - first, lengths) + np.arange(total)
+        text = self.codes[where]
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        # Positions where each of the query's pairs starts, found among the positions whose
+        # syllable and next syllable are both in the query (a small part of the text).
+        distinct = np.unique(sequence)
+        inside = np.isin(text, distinct)
+        both = np.flatnonzero(inside[:-1] & inside[1:])
+        heads, tails = text[both], text[both + 1]
+        pairs = [both[(heads == a) & (tails == b)] for a, b in itertools.pairwise(sequence)]
+        held = np.zeros(len(docs), dtype=np.float32)
+        # The whole sequence starts where every pair starts at its own offset.
+        whole = np.ones(total, dtype=bool)
+        for offset, starts in enumerate(pairs):
+            in_doc = np.zeros(len(docs), dtype=bool)
+            in_doc[owner[starts]] = True
+            held += in_doc
+            at_offset = np.zeros(total, dtype=bool)
+            at_offset[starts[starts >= offset] - offset] = True
+            whole &= at_offset
+        held /= max(1, len(pairs))
+        starts = np.flatnonzero(whole)
+        owners = owner[starts]
+        whole_docs = np.zeros(len(docs), dtype=bool)
+        whole_docs[owners] = True
+        in_title = np.zeros(len(docs), dtype=bool)
+        in_title[owners[where[starts] < self.title_ends[docs][owners]]] = True
+        return WordForWord(held, whole_docs, in_title)
+
+    def _indexed(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
+        """``word_for_word`` from the occurrences of each pair's rarer syllable in ``docs``."""
         pairs = [self.sequence_starts(sequence[i : i + 2], docs) for i in range(len(sequence) - 1)]
+        doc_count = len(self.starts)
         shares = np.zeros(doc_count, dtype=np.float32)
         for starts in pairs:
             shares += self._mark(starts, doc_count)
@@ -110,4 +155,5 @@ class ForwardStore:
         owners = self.owners(whole)
         in_title = np.zeros(doc_count, dtype=bool)
         in_title[owners[whole < self.title_ends[owners]]] = True
-        return WordForWord(shares, self._mark(whole, doc_count), in_title)
+        whole_docs = self._mark(whole, doc_count)
+        return WordForWord(shares[docs], whole_docs[docs], in_title[docs])

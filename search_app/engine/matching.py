@@ -343,8 +343,9 @@ class Engine:
         limit: int,
         factor: np.ndarray | None = None,
     ) -> list[int]:
-        """The ``limit`` best of the candidate document numbers, best first; ``factor`` (per
-        document) scales their scores: the share of the query a near match holds."""
+        """The ``limit`` best of the candidate document numbers (ascending), best first;
+        ``factor`` (per document) scales their scores: the share of the query a near match
+        holds."""
         if not len(candidates) or limit <= 0:
             return []
         scores = self._scores(parsed, candidates).astype(np.float64)
@@ -357,9 +358,9 @@ class Engine:
             # Raised by the share of the query's syllable pairs held side by side; and all
             # candidates holding the whole query word for word come first (in the title, then
             # in the body), which is what puts a remembered headline or sentence first.
-            found = self.forward.word_for_word(codes_of(terms), candidates, len(self.live))
-            scores *= 1.0 + PAIR_BOOST * found.pair_shares[candidates]
-            level = found.whole[candidates] + found.in_title[candidates].astype(np.float64)
+            found = self.forward.word_for_word(codes_of(terms), candidates)
+            scores *= 1.0 + PAIR_BOOST * found.pair_shares
+            level = found.whole + found.in_title.astype(np.float64)
             scores += level * (scores.max() + 1.0)
         if limit < len(candidates):
             top = np.argpartition(-scores, limit - 1)[:limit]
