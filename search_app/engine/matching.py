@@ -28,7 +28,7 @@ import numpy as np
 from indexer.text.terms import syllable_hash
 from indexer.text.vietnamese import spellings
 from search_app.engine.forward import ForwardStore
-from search_app.engine.postings import PostingCache
+from search_app.engine.postings import MaskCache, PostingCache, Postings
 from search_app.query.language import (
     LONG_QUERY,
     Alternatives,
@@ -90,7 +90,7 @@ class Clauses:
         """Per document, the share of the conjuncts' weight it holds."""
         held = np.zeros(len(self.allowed), dtype=np.float32)
         for clause, weight in zip(self.masks, self.weights, strict=True):
-            np.add(held, weight, out=held, where=clause)
+            held += clause * weight  # adding 0 elsewhere: faster than a masked add, the same
         return held / max(float(self.weights.sum()), 1e-9)
 
     def near(self, coverage: np.ndarray) -> np.ndarray:
@@ -117,17 +117,33 @@ class Engine:
         self.live = live
         self.forward = forward
         self._sequences: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.masks = MaskCache(len(live))
         self._lock = threading.Lock()
 
     def _mask(self, field: str, term: str) -> np.ndarray:
-        mask = np.zeros(len(self.live), dtype=bool)
-        mask[self.postings.get(field, term).docs] = True
+        docs = self.postings.get(field, term).docs
+        common = len(docs) >= self.masks.common
+        mask = self.masks.get((field, term)) if common else None
+        if mask is None:
+            mask = np.zeros(len(self.live), dtype=bool)
+            mask[docs] = True
+            if common:
+                self.masks.put((field, term), mask)
         return mask
 
     def _bare_mask(self, folded: str) -> np.ndarray:
         """Documents holding a syllable written without any diacritic ('ban', not 'bàn'):
         more occurrences of its folded form than of all its accented spellings together."""
         everywhere = self.postings.get("text", folded)
+        common = len(everywhere.docs) >= self.masks.common
+        mask = self.masks.get(("bare", folded)) if common else None
+        if mask is None:
+            mask = self._count_bare(folded, everywhere)
+            if common:
+                self.masks.put(("bare", folded), mask)
+        return mask
+
+    def _count_bare(self, folded: str, everywhere: Postings) -> np.ndarray:
         left = everywhere.counts.astype(np.float64)
         for spelled in spellings(folded):
             accented = self.postings.get("exact", spelled)  # cached, found or not
@@ -219,7 +235,7 @@ class Engine:
                     allowed &= self.match(node, spelling)
         masks = [self.match(node, spelling) for node in positive]
         live = self.postings.live_count
-        counts = np.array([int(mask.sum()) for mask in masks], dtype=np.float64)
+        counts = np.array([np.count_nonzero(mask) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
         share = NEAR_SHARE_PASTED if len(terms) > LONG_QUERY else NEAR_SHARE

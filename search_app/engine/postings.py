@@ -28,6 +28,8 @@ BM25_B = 0.75  # Whoosh's BM25F defaults
 BM25_K1 = 1.2
 CACHE_BYTES = 96 * 1024 * 1024  # weights (and Whoosh postings) kept per process
 MAPPED = ("text", "title", "exact")  # the fields whose postings are derived arrays
+MASK_BYTES = 16 * 1024 * 1024  # packed masks of common terms kept per process
+COMMON_SHARE = 32  # a term in more than 1/32 of the documents is common: its mask is kept
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,37 @@ class PostingCache:
                     _, dropped = self._cache.popitem(last=False)
                     self._bytes -= dropped.nbytes
         return postings
+
+
+class MaskCache:
+    """Boolean masks over all documents of the common terms, packed 8 to a byte, the last
+    ones used kept within ``MASK_BYTES``: a common syllable's mask is made of tens of
+    thousands of postings, where unpacking it is one pass over an eighth of the documents."""
+
+    def __init__(self, doc_count: int) -> None:
+        self.doc_count = doc_count
+        self.common = max(1, doc_count // COMMON_SHARE)  # documents from which a term is common
+        self._packed: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> np.ndarray | None:
+        """A kept mask (a new array, free to change), or None."""
+        with self._lock:
+            packed = self._packed.get(key)
+            if packed is None:
+                return None
+            self._packed.move_to_end(key)
+        return np.unpackbits(packed, count=self.doc_count).view(bool)
+
+    def put(self, key: tuple[str, str], mask: np.ndarray) -> None:
+        """Keep a mask, dropping the least recently used beyond the budget."""
+        packed = np.packbits(mask)
+        with self._lock:
+            if key in self._packed:
+                return
+            self._packed[key] = packed
+            self._bytes += packed.nbytes
+            while self._bytes > MASK_BYTES and len(self._packed) > 1:
+                _, dropped = self._packed.popitem(last=False)
+                self._bytes -= dropped.nbytes

@@ -181,7 +181,7 @@ class ArchiveSearch:
         matched = state.engine.match(parsed.root) & state.tables.live
         for mask in filters.values():
             matched &= mask
-        count = int(matched.sum())
+        count = int(np.count_nonzero(matched))
         better = count > found or (count and fold(candidate) == fold(query))
         return candidate if better else ""
 

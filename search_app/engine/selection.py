@@ -59,12 +59,12 @@ class Selection:
     @property
     def total(self) -> int:
         """Articles holding the whole query."""
-        return int(self.strict.sum())
+        return int(np.count_nonzero(self.strict))
 
     @property
     def near_total(self) -> int:
         """Articles holding most of it."""
-        return int(self.near.sum())
+        return int(np.count_nonzero(self.near))
 
 
 def filter_masks(state: IndexState, request: SearchRequest) -> dict[str, np.ndarray]:
@@ -119,9 +119,11 @@ def select(state: IndexState, parsed: ParsedQuery, request: SearchRequest) -> Se
     accents = _has_accents(parsed)
     strict, clauses = _matches(state, parsed, SPELLED if accents else ACCENTED)
     was_folded = False
-    if accents and _filtered(strict, filters).sum() < FOLDED_BELOW:
+    if accents and np.count_nonzero(_filtered(strict, filters)) < FOLDED_BELOW:
         folded, folded_clauses = _matches(state, parsed, FOLDED)
-        if _filtered(folded, filters).sum() > _filtered(strict, filters).sum():
+        if np.count_nonzero(_filtered(folded, filters)) > np.count_nonzero(
+            _filtered(strict, filters)
+        ):
             strict, clauses, was_folded = strict | folded, folded_clauses, True
             notices.append(FOLDED_NOTICE)
     near = np.zeros_like(live)

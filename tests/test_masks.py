@@ -1,0 +1,48 @@
+"""The packed masks of common terms: what comes back is what went in, within the budget."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search_app.engine import postings
+from search_app.engine.postings import MaskCache
+from search_app.results import SearchRequest
+
+
+def test_a_kept_mask_comes_back_equal_and_as_a_new_array():
+    masks = MaskCache(1000)
+    mask = np.random.default_rng(3).random(1000) < 0.3
+    masks.put(("text", "cua"), mask)
+    first, second = masks.get(("text", "cua")), masks.get(("text", "cua"))
+    assert np.array_equal(first, mask) and first.dtype == bool
+    first[:] = False  # a caller may change what it got
+    assert np.array_equal(second, mask) and np.array_equal(masks.get(("text", "cua")), mask)
+    assert masks.get(("text", "va")) is None
+
+
+def test_the_least_recently_used_go_beyond_the_budget(monkeypatch):
+    monkeypatch.setattr(postings, "MASK_BYTES", 3 * 1000 // 8)
+    masks = MaskCache(1000)
+    for name in ("a", "b", "c"):
+        masks.put(("text", name), np.ones(1000, dtype=bool))
+    masks.get(("text", "a"))  # used: 'b' is now the oldest
+    masks.put(("text", "d"), np.ones(1000, dtype=bool))
+    assert masks.get(("text", "b")) is None
+    assert all(masks.get(("text", n)) is not None for n in ("a", "c", "d"))
+
+
+def test_common_terms_are_kept_and_answers_do_not_change(archive_search, monkeypatch):
+    requests = [SearchRequest(q=q) for q in ("của các", "thông tin truyền thông", "tin tuc")]
+
+    def answers():
+        pages = [archive_search.search(r) for r in requests]
+        return [(p.total, [h.id for h in p.hits], p.near) for p in pages]
+
+    with archive_search.handle.current() as state:
+        state.engine.masks = MaskCache(len(state.tables.live))  # nothing kept yet
+        masks = state.engine.masks
+    first = answers()
+    assert masks._packed, "the common syllables' masks are kept"
+    assert answers() == first
+    monkeypatch.setattr(masks, "common", 10**9)  # nothing is common: every mask is built
+    assert answers() == first
