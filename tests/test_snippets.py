@@ -76,3 +76,26 @@ def test_document_numbers_are_marked_whole_however_the_query_wrote_them():
     # "QĐ 570" is read as the document 570/QĐ: the whole number is marked, not "570/QĐ".
     both = Highlight(sequences=(("570", "qd"),), numbers=frozenset({"570/qd"}))
     assert marked(highlight(text, both)) == ["570/QĐ-UBND"]
+
+
+def test_a_one_letter_syllable_is_marked_before_any_letter_may_follow():
+    text = "Ô tô 2A chạy ở Hà Nội, y tế ổn định; tờ A4 và tô phở."
+    spec = Highlight(frozenset({"o", "2", "to"}))  # 'o' is ô, ở, ổ ...; '2' of '2A' too
+    assert marked(highlight(text, spec)) == ["Ô tô 2", "ở", "tờ", "tô"]
+    # Without the one-letter syllables, the next letter is looked at first: the same marks.
+    assert marked(highlight(text, Highlight(frozenset({"to", "ha", "noi"})))) == [
+        "tô",
+        "Hà Nội",
+        "tờ",
+        "tô",
+    ]
+
+
+def test_every_spelling_of_a_bare_unit_is_marked_wherever_it_starts():
+    text = "Đà Nẵng, đà nẵng, ĐÀ NẴNG và Da Nang; Đànẵng không."
+    assert marked(highlight(text, Highlight(sequences=(("da", "nang"),)))) == [
+        "Đà Nẵng",
+        "đà nẵng",
+        "ĐÀ NẴNG",
+        "Da Nang",
+    ]

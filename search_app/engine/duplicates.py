@@ -38,7 +38,8 @@ class Signatures:
         """Estimated overlap of one document with each of ``others``."""
         if not self.sizes[docnum] or not len(others):
             return np.zeros(len(others))
-        jaccard = (self.minima[others] == self.minima[docnum]).mean(axis=1)
+        same = np.count_nonzero(self.minima[others] == self.minima[docnum], axis=1)
+        jaccard = same / self.minima.shape[1]
         sizes = self.sizes[others]
         common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
         smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))

