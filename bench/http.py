@@ -25,6 +25,7 @@ import argparse
 import logging
 import shutil
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from bench.cli import add_common_arguments
@@ -68,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--skip-datasette", action="store_true", help="measure our app only (no ratio)"
+    )
+    parser.add_argument(
+        "--broad",
+        default="chuyen doi so",
+        help="a broad query sent alone to our app after the mix, as the mix is "
+        "(default 'chuyen doi so'; '' for none)",
     )
     return parser
 
@@ -114,10 +121,11 @@ def _datasette_version() -> str:
         return "?"
 
 
-def results_section(results: list[LoadResult]) -> str:
-    """Requests/s, latency, errors and memory per server, and the throughput ratio."""
+def results_section(results: list[LoadResult], alone: list[LoadResult] | None = None) -> str:
+    """Requests/s, latency, errors and memory per server (and of single queries sent alone),
+    and the throughput ratio on the mix."""
     rows = []
-    for r in results:
+    for r in [*results, *(alone or [])]:
         socket_errors = r.connect + r.read + r.write + r.timeout
         rows.append(
             [
@@ -155,6 +163,7 @@ def _summary(mix: Mix, articles: int, paths: list[Path], args: argparse.Namespac
         f"{mix.seed}): {parts}; cycled in order (one cursor shared by all connections)\n"
         f"- Load: {args.connections} connections for {args.seconds:g} s per server after a "
         f"{args.warmup_seconds:g} s warm-up, one server at a time\n"
+        + (f"- Then the broad query `{args.broad}` alone, the same way\n" if args.broad else "")
     )
 
 
@@ -194,18 +203,22 @@ def main(argv: list[str] | None = None) -> int:
     mix = build_mix(articles, args.queries, args.seed)
     summary = _summary(mix, len(articles), paths, args)
     del articles
-    servers = [(gunicorn_server(index_dir, args.workers), [q.url() for q in mix.queries])]
+    ours = gunicorn_server(index_dir, args.workers)
+    servers = [(ours, [q.url() for q in mix.queries])]
     if not args.skip_datasette:
         servers.append((datasette_server(db), [datasette_url(q, db.stem) for q in mix.queries]))
-    results, checks = [], []
+    results, checks, alone = [], [], []
     for server, urls in servers:
         with server.running():
             results.append(run_load(server, urls, args, client))
             checks.append(spot_check(server, urls))  # warm by now: no first-request costs
+            if server is ours and args.broad:
+                broad = run_load(server, [Query("word", args.broad).url()], args, client)
+                alone.append(replace(broad, name=f"ours, only `q={args.broad}`"))
     body = "\n\n".join(
         [
             run_header() + summary + f"- Client: {client}\n",
-            "### Throughput and latency\n\n" + results_section(results),
+            "### Throughput and latency\n\n" + results_section(results, alone),
             "### Spot check (one connection, every URL once)\n\n" + spot_section(checks),
             NOTES.format(version=_datasette_version()),
         ]

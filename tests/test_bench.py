@@ -14,7 +14,8 @@ from bench.clusters import average_precision, ndcg
 from bench.corpus import ROOT, BenchArticle, ensure_fts, load_articles
 from bench.engines import FtsEngine, OursEngine, measure
 from bench.fts import escape_fts
-from bench.http import datasette_url
+from bench.http import datasette_url, results_section
+from bench.load import LoadResult
 from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
 from bench.recombine import recombined
@@ -96,6 +97,15 @@ def test_urls_carry_the_whole_search():
     url = datasette_url(Query("word", "của"))
     assert url.startswith("/fts/articles.json?_search=c%E1%BB%A7a&")
     assert "_facet_array=topics" in url and "_size=10" in url
+
+
+def test_a_query_sent_alone_is_a_row_of_its_own_outside_the_ratio():
+    mix = LoadResult("ours", 3000, 10.0, 5.0, 50.0, 0)
+    other = LoadResult("Datasette", 100, 10.0, 500.0, 900.0, 0)
+    broad = LoadResult("ours, only `q=chuyen doi so`", 2500, 10.0, 8.0, 60.0, 0)
+    text = results_section([mix, other], [broad])
+    assert "| ours, only `q=chuyen doi so` | 250" in text
+    assert "**30.00×**" in text
 
 
 def test_write_section_keeps_the_others(tmp_path):

@@ -72,3 +72,32 @@ def test_a_body_span_is_whole_but_not_in_the_title(forward_and_articles):
     # Reversed, the span is no longer held word for word (its pairs are not side by side).
     backwards = forward.word_for_word(_codes(span)[::-1].copy(), live)
     assert not backwards.whole[mine]
+
+
+def test_pairs_held_counts_what_holding_finds_pair_by_pair(forward_and_articles):
+    forward, live, articles = forward_and_articles
+    text = " ".join(a.get("title", "") for a in articles[:6])
+    codes = _codes(text)
+    pairs = np.stack([codes[:-1], codes[1:]], axis=1)
+    some = live[::3]
+    expected = np.zeros(len(forward.starts))
+    for pair in pairs:
+        expected += forward.holding(pair, some, len(forward.starts))
+    assert np.array_equal(forward.pairs_held(pairs, some), expected[some])
+    assert forward.pairs_held(pairs, some).sum() > 0
+
+
+@pytest.mark.parametrize(
+    "q", ["thông tin truyền thông", "chuyen doi so bac kan", "UBND tỉnh", "của và các"]
+)
+def test_scores_from_the_codes_are_the_postings_scores(archive_search, monkeypatch, q):
+    with archive_search.handle.current() as state:
+        parsed = archive_search._parse(state, q)
+        candidates = np.flatnonzero(state.tables.live)
+        engine = state.engine
+        assert engine.forward.term_counts(np.ones(1, np.uint32), candidates) is not None
+        from_codes = engine._scores(parsed, candidates)
+        monkeypatch.setattr(type(engine.forward), "term_counts", lambda *args: None)
+        from_postings = engine._scores(parsed, candidates)
+    assert from_codes.any()
+    assert np.array_equal(from_codes, from_postings)

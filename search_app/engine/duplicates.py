@@ -36,11 +36,14 @@ class Signatures:
 
     def overlaps(self, docnum: int, others: np.ndarray) -> np.ndarray:
         """Estimated overlap of one document with each of ``others``."""
-        if not self.sizes[docnum] or not len(others):
-            return np.zeros(len(others))
-        same = np.count_nonzero(self.minima[others] == self.minima[docnum], axis=1)
+        return self._estimate(docnum, self.minima[others], self.sizes[others])
+
+    def _estimate(self, docnum: int, minima: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """Estimated overlap of one document with the documents of these signatures."""
+        if not self.sizes[docnum] or not len(sizes):
+            return np.zeros(len(sizes))
+        same = np.count_nonzero(minima == self.minima[docnum], axis=1)
         jaccard = same / self.minima.shape[1]
-        sizes = self.sizes[others]
         common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
         smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))
         return np.where(sizes > 0, np.minimum(1.0, common / smaller), 0.0)
@@ -63,9 +66,11 @@ class Signatures:
         likely = others[self.overlaps(docnum, others) >= THRESHOLD]
         return np.array([o for o in likely.tolist() if self.confirmed(docnum, o)], dtype=np.int64)
 
-    def _join(self, groups: list[list[int]], docnum: int) -> bool:
-        """Add a document to the group it duplicates, if there is one."""
-        shared = self.overlaps(docnum, np.array([group[0] for group in groups]))
+    def _join(self, groups: list[list[int]], leaders: np.ndarray, docnum: int) -> bool:
+        """Add a document to the group it duplicates, if there is one (``leaders``: the
+        signatures of the groups' first documents)."""
+        sizes = self.sizes[[group[0] for group in groups]]
+        shared = self._estimate(docnum, leaders[: len(groups)], sizes)
         for best in np.argsort(-shared):
             if shared[best] < THRESHOLD:
                 return False
@@ -78,12 +83,14 @@ class Signatures:
         """Take the next ``size`` groups from ``ordered`` (leader first in each) and say
         whether it has more documents; the first document of the next page is pushed back."""
         groups: list[list[int]] = []
+        leaders = np.empty((size, self.minima.shape[1]), dtype=self.minima.dtype)
         for docnum in ordered:
-            if groups and self._join(groups, docnum):
+            if groups and self._join(groups, leaders, docnum):
                 continue
             if len(groups) == size:
                 ordered.push(docnum)
                 return groups, True
+            leaders[len(groups)] = self.minima[docnum]
             groups.append([docnum])
         return groups, False
 

@@ -63,6 +63,16 @@ def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) 
     return cache[key]
 
 
+def _labels(searcher: Searcher, tables: FacetTables, name: str, ordinals: list[int]) -> list[str]:
+    """The labels of some of a facet's values (by ordinal), each found once per commit."""
+    known = tables.ordinal_labels.setdefault(name, {})
+    values = tables.fields[name].values
+    for ordinal in ordinals:
+        if ordinal not in known:
+            known[ordinal] = facet_label(searcher, tables, name, values[ordinal])
+    return [known[ordinal] for ordinal in ordinals]
+
+
 def count_facets(
     searcher: Searcher,
     tables: FacetTables,
@@ -82,12 +92,15 @@ def count_facets(
         table = tables.fields[name]
         counts = table.counts(base)
         selected = set(selected_by_name[name])
+        shown = counts > 0
+        for value in selected:
+            if (ordinal := table.ordinal(value)) is not None:
+                shown[ordinal] = True
+        ordinals = np.flatnonzero(shown).tolist()
+        labels = _labels(searcher, tables, name, ordinals)
         values = [
-            FacetValue(
-                value, facet_label(searcher, tables, name, value), int(count), value in selected
-            )
-            for value, count in zip(table.values, counts, strict=True)
-            if count or value in selected
+            FacetValue(table.values[o], label, int(counts[o]), table.values[o] in selected)
+            for o, label in zip(ordinals, labels, strict=True)
         ]
         known = {v.value for v in values}
         values += [

@@ -98,6 +98,49 @@ class ForwardStore:
         """Which of ``docs`` (None: of all articles) hold ``sequence`` word for word."""
         return self._mark(self.sequence_starts(sequence, docs), doc_count)
 
+    def _text(self, docs: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The codes of some articles end to end, each with the separator after it, and the
+        position of each code in the whole index."""
+        total = int(lengths.sum())
+        first = np.cumsum(lengths) - lengths
+        where = np.repeat(self.starts[docs] - first, lengths) + np.arange(total)
+        return self.codes[where], where
+
+    def term_counts(
+        self, codes: np.ndarray, docs: np.ndarray, limit: int = GATHERED
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """How often each of ``docs`` (rows) holds each code (columns), in the whole article
+        and in its title; None when the articles hold more than ``limit`` codes."""
+        lengths = self.ends[docs] - self.starts[docs] + 1
+        if int(lengths.sum()) > limit:
+            return None
+        text, where = self._text(docs, lengths)
+        distinct, columns = np.unique(codes, return_inverse=True)
+        at = np.minimum(np.searchsorted(distinct, text), len(distinct) - 1)
+        found = np.flatnonzero(distinct[at] == text)  # the separator is no query's code
+        owner = np.repeat(np.arange(len(docs)), lengths)[found]
+        cells = owner * len(distinct) + at[found]
+        in_title = where[found] < self.title_ends[docs][owner]
+        shape = (len(docs), len(distinct))
+        whole = np.bincount(cells, minlength=shape[0] * shape[1]).reshape(shape)
+        title = np.bincount(cells[in_title], minlength=shape[0] * shape[1]).reshape(shape)
+        return whole[:, columns], title[:, columns]
+
+    def pairs_held(self, pairs: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """How many of the syllable pairs (rows of ``pairs``, codes) each of ``docs`` holds
+        side by side, read from the articles' own codes (a pair listed twice counts twice)."""
+        lengths = self.ends[docs] - self.starts[docs] + 1
+        text, _ = self._text(docs, lengths)
+        wanted, times = np.unique(_pair_keys(pairs[:, 0], pairs[:, 1]), return_counts=True)
+        keys = _pair_keys(text[:-1], text[1:])  # a separator ends each article: no pair spans two
+        at = np.flatnonzero(np.isin(keys, wanted))
+        owner = np.repeat(np.arange(len(docs)), lengths)[at]
+        # Each (article, pair) once, however often the article repeats the pair.
+        held = np.unique(owner * len(wanted) + np.searchsorted(wanted, keys[at]))
+        return np.bincount(
+            held // len(wanted), weights=times[held % len(wanted)], minlength=len(docs)
+        ).astype(np.int64)
+
     def word_for_word(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
         """How much of a query of two or more syllables each of ``docs`` (ascending document
         numbers) holds word for word; the arrays follow ``docs``."""
@@ -110,9 +153,7 @@ class ForwardStore:
         """``word_for_word`` on the candidates' own codes, read end to end: few candidates
         cost little whatever the syllables, where the position index pays per syllable."""
         total = int(lengths.sum())
-        first = np.cumsum(lengths) - lengths
-        where = np.repeat(self.starts[docs] - first, lengths) + np.arange(total)
-        text = self.codes[where]
+        text, where = self._text(docs, lengths)
         owner = np.repeat(np.arange(len(docs)), lengths)
         # Positions where each of the query's pairs starts, found among the positions whose
         # syllable and next syllable are both in the query (a small part of the text).
@@ -157,3 +198,8 @@ class ForwardStore:
         in_title[owners[whole < self.title_ends[owners]]] = True
         whole_docs = self._mark(whole, doc_count)
         return WordForWord(shares[docs], whole_docs[docs], in_title[docs])
+
+
+def _pair_keys(heads: np.ndarray, tails: np.ndarray) -> np.ndarray:
+    """One 64-bit key per pair of syllable codes."""
+    return heads.astype(np.uint64) << np.uint64(32) | tails.astype(np.uint64)

@@ -29,6 +29,7 @@ from indexer.text.terms import syllable_hash
 from indexer.text.vietnamese import spellings
 from search_app.engine.forward import ForwardStore
 from search_app.engine.postings import MaskCache, PostingCache, Postings
+from search_app.engine.scoring import CandidateScores
 from search_app.query.language import (
     LONG_QUERY,
     Alternatives,
@@ -277,36 +278,24 @@ class Engine:
 
     def _scores(self, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
         """BM25 scores of the candidates (in their order)."""
-        scores = np.zeros(len(candidates), dtype=np.float32)
-        dense = np.zeros(len(self.live), dtype=np.float32) if len(candidates) > 2000 else None
-
-        def add(field: str, term: str, weight: float) -> None:
-            postings = self.postings.get(field, term)
-            if dense is not None:  # many candidates: add into an array over all documents
-                dense[postings.docs] += weight * postings.weights
-                return
-            # Few candidates: look each one up in the posting list.
-            if not len(postings.docs):
-                return
-            at = np.minimum(postings.docs.searchsorted(candidates), len(postings.docs) - 1)
-            found = postings.docs[at] == candidates
-            scores[found] += weight * postings.weights[at[found]]
-
-        terms = parsed.positive_terms()
-        for term, weight, everywhere in self._weighted_terms(terms):
-            add("text", term.folded, weight)
+        weighted = self._weighted_terms(parsed.positive_terms())
+        alternatives = list(dict.fromkeys(_alternative_terms(parsed.root)))
+        folded = [t.folded for t, _, _ in weighted] + [t.folded for t in alternatives]
+        scores = CandidateScores(self.postings, self.forward, candidates, folded)
+        for term, weight, everywhere in weighted:
+            scores.add("text", term.folded, weight)
             if everywhere:
-                add("title", term.folded, weight * TITLE_WEIGHT)
+                scores.add("title", term.folded, weight * TITLE_WEIGHT)
                 if term.accented:
-                    add("exact", term.text, weight * EXACT_WEIGHT)
+                    scores.add("exact", term.text, weight * EXACT_WEIGHT)
         for word in dict.fromkeys(_words(parsed.root)):  # underthesea's, as the articles'
-            add("words", word, WORD_WEIGHT)
+            scores.add("words", word, WORD_WEIGHT)
         for number in _document_numbers(parsed.root):
-            add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
-        for term in dict.fromkeys(_alternative_terms(parsed.root)):
-            add("text", term.folded, ALTERNATIVE_WEIGHT)
-            add("title", term.folded, ALTERNATIVE_WEIGHT * TITLE_WEIGHT)
-        return dense[candidates] if dense is not None else scores
+            scores.add("docnums", number.number.query_term(), DOCNUM_WEIGHT)
+        for term in alternatives:
+            scores.add("text", term.folded, ALTERNATIVE_WEIGHT)
+            scores.add("title", term.folded, ALTERNATIVE_WEIGHT * TITLE_WEIGHT)
+        return scores.result()
 
     def more_like(self, terms: list[Term], exclude: np.ndarray, limit: int) -> list[int]:
         """Articles sharing the most telling of an article's syllables (more like this):
@@ -346,8 +335,8 @@ class Engine:
         window = np.argsort(-scores, kind="stable")[:PASTED_WINDOW]
         docs = np.sort(candidates[window])
         held = np.zeros(len(self.live), dtype=np.float32)
-        for pair in pairs:
-            held += self.forward.holding(codes_of([Term(s) for s in pair]), docs, len(self.live))
+        codes = np.array([[syllable_hash(a), syllable_hash(b)] for a, b in pairs], np.uint32)
+        held[docs] = self.forward.pairs_held(codes, docs)
         scores = scores.copy()
         scores[window] *= 1.0 + PASTED_PAIR_BOOST * held[candidates[window]] / len(pairs)
         return scores

@@ -109,8 +109,15 @@ class PostingCache:
             return EMPTY
         return Postings(docs, self._bm25(field, docs, tf.astype(np.float32)), tf)
 
-    def _bm25(self, field: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        df = len(docs)
+    def bm25(self, field: str, term: str, docs: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """A term's BM25 weights in some documents of a mapped field, given how often each
+        holds it (0 for none): what its postings would give them."""
+        return self._bm25(field, docs, counts.astype(np.float32), self.doc_frequency(field, term))
+
+    def _bm25(
+        self, field: str, docs: np.ndarray, tf: np.ndarray, df: int | None = None
+    ) -> np.ndarray:
+        df = len(docs) if df is None else df
         idf = math.log(1.0 + (self.live_count - df + 0.5) / (df + 0.5))
         if field not in self._lengths:  # an unscored keyword field: idf alone
             return np.full(len(docs), idf, np.float32)

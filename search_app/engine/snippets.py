@@ -13,7 +13,7 @@ whole article, no Python loop over its syllables. Adjacent marks separated by on
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -181,20 +181,21 @@ def highlight(text: str, spec: Highlight) -> str:
 def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
     """Where the ``width`` characters holding the most distinct query units (then the most
     matches) begin: at one of the matches."""
-    best_score, best = (0, 0), matches[0][0]
-    in_window: Counter[str] = Counter()
-    left = 0
+    best_units, best_matches, best = 0, 0, matches[0][0]
+    in_window: dict[str, int] = {}
+    units = left = 0
     for right, (_, end, unit) in enumerate(matches):
-        in_window[unit] += 1
+        times = in_window.get(unit, 0)
+        in_window[unit] = times + 1
+        units += not times
         while left < right and end - matches[left][0] > width:
             gone = matches[left][2]
             in_window[gone] -= 1
-            if not in_window[gone]:
-                del in_window[gone]
+            units -= not in_window[gone]
             left += 1
-        score = (len(in_window), right - left + 1)
-        if score > best_score:
-            best_score, best = score, matches[left][0]
+        count = right - left + 1
+        if units > best_units or (units == best_units and count > best_matches):
+            best_units, best_matches, best = units, count, matches[left][0]
     return best
 
 
