@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -125,20 +126,28 @@ class MappedGroups(Mapping[str, dict[str, int]]):
     def _slot(self, group: str) -> int | None:
         keys = self._parts["keys"]
         key = np.uint64(term_key(group))
-        at = int(np.searchsorted(keys, key))
+        at = int(keys.searchsorted(key))
         if at < len(keys) and keys[at] == key and self._text("names", "name_starts", at) == group:
             return at
         return None
 
-    def __getitem__(self, group: str) -> dict[str, int]:
-        slot = self._slot(group) if isinstance(group, str) else None
-        if slot is None:
-            raise KeyError(group)
+    def _group(self, slot: int) -> dict[str, int]:
         offsets, counts = self._parts["offsets"], self._parts["counts"]
         return {
             self._text("items", "item_starts", i): int(counts[i])
             for i in range(int(offsets[slot]), int(offsets[slot + 1]))
         }
+
+    def __getitem__(self, group: str) -> dict[str, int]:
+        slot = self._slot(group) if isinstance(group, str) else None
+        if slot is None:
+            raise KeyError(group)
+        return self._group(slot)
+
+    def get(self, group: str, default: Any = None) -> Any:
+        """The group's items, or ``default``; a miss raises nothing (most lookups miss)."""
+        slot = self._slot(group) if isinstance(group, str) else None
+        return default if slot is None else self._group(slot)
 
     def __contains__(self, group: object) -> bool:
         return isinstance(group, str) and self._slot(group) is not None
@@ -158,9 +167,16 @@ class MappedCounts(Mapping[str, int]):
         self._groups = MappedGroups(arrays, name)
 
     def __getitem__(self, group: str) -> int:
+        count = self.get(group)
+        if count is None:
+            raise KeyError(group)
+        return count
+
+    def get(self, group: str, default: Any = None) -> Any:
+        """The group's count, or ``default``; a miss raises nothing (most lookups miss)."""
         slot = self._groups._slot(group) if isinstance(group, str) else None
         if slot is None:
-            raise KeyError(group)
+            return default
         return int(self._groups._parts["counts"][int(self._groups._parts["offsets"][slot])])
 
     def __contains__(self, group: object) -> bool:

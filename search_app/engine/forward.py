@@ -182,22 +182,38 @@ class ForwardStore:
         return WordForWord(held, whole_docs, in_title)
 
     def _indexed(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
-        """``word_for_word`` from the occurrences of each pair's rarer syllable in ``docs``."""
-        pairs = [self.sequence_starts(sequence[i : i + 2], docs) for i in range(len(sequence) - 1)]
-        doc_count = len(self.starts)
-        shares = np.zeros(doc_count, dtype=np.float32)
-        for starts in pairs:
-            shares += self._mark(starts, doc_count)
-        shares /= max(1, len(pairs))
+        """``word_for_word`` from the occurrences of each pair's rarer syllable in ``docs``
+        (each syllable's looked up once)."""
+        at = np.minimum(self._keys.searchsorted(sequence), len(self._keys) - 1)
+        counts = np.where(self._keys[at] == sequence, self._counts[at], 0)
+        firsts = self.starts[docs]
+        found: dict[int, np.ndarray] = {}
+        pairs: list[np.ndarray] = []
+        held = np.zeros(len(docs), dtype=np.float32)
+        for i in range(len(sequence) - 1):
+            pivot = i if counts[i] <= counts[i + 1] else i + 1  # the rarer, the first on a tie
+            code = int(sequence[pivot])
+            if code not in found:
+                found[code] = self.positions_in(code, docs).astype(np.int64)
+            starts = found[code] - (pivot - i)
+            starts = starts[(starts >= 0) & (starts + 2 <= len(self.codes))]
+            other = 2 * i + 1 - pivot  # the pair's other syllable
+            starts = starts[self.codes[starts + (other - i)] == sequence[other]]
+            pairs.append(starts)
+            in_doc = np.zeros(len(docs), dtype=bool)
+            in_doc[np.searchsorted(firsts, starts, side="right") - 1] = True
+            held += in_doc
+        held /= max(1, len(pairs))
         # The whole sequence starts where every pair starts at its own offset.
         whole = pairs[0] if pairs else _EMPTY
         for offset, starts in enumerate(pairs[1:], start=1):
             whole = np.intersect1d(whole, starts - offset, assume_unique=True)
-        owners = self.owners(whole)
-        in_title = np.zeros(doc_count, dtype=bool)
-        in_title[owners[whole < self.title_ends[owners]]] = True
-        whole_docs = self._mark(whole, doc_count)
-        return WordForWord(shares[docs], whole_docs[docs], in_title[docs])
+        owners = np.searchsorted(firsts, whole, side="right") - 1
+        whole_docs = np.zeros(len(docs), dtype=bool)
+        whole_docs[owners] = True
+        in_title = np.zeros(len(docs), dtype=bool)
+        in_title[owners[whole < self.title_ends[docs][owners]]] = True
+        return WordForWord(held, whole_docs, in_title)
 
 
 def _pair_keys(heads: np.ndarray, tails: np.ndarray) -> np.ndarray:
