@@ -66,11 +66,14 @@ class Signatures:
         likely = others[self.overlaps(docnum, others) >= THRESHOLD]
         return np.array([o for o in likely.tolist() if self.confirmed(docnum, o)], dtype=np.int64)
 
-    def _join(self, groups: list[list[int]], leaders: np.ndarray, docnum: int) -> bool:
-        """Add a document to the group it duplicates, if there is one (``leaders``: the
-        signatures of the groups' first documents)."""
-        sizes = self.sizes[[group[0] for group in groups]]
-        shared = self._estimate(docnum, leaders[: len(groups)], sizes)
+    def _join(
+        self, groups: list[list[int]], leaders: np.ndarray, sizes: np.ndarray, docnum: int
+    ) -> bool:
+        """Add a document to the group it duplicates, if there is one (``leaders``, ``sizes``:
+        the signatures and sizes of the groups' first documents)."""
+        shared = self._estimate(docnum, leaders[: len(groups)], sizes[: len(groups)])
+        if not (shared >= THRESHOLD).any():  # most results duplicate nothing before them
+            return False
         for best in np.argsort(-shared):
             if shared[best] < THRESHOLD:
                 return False
@@ -84,13 +87,14 @@ class Signatures:
         whether it has more documents; the first document of the next page is pushed back."""
         groups: list[list[int]] = []
         leaders = np.empty((size, self.minima.shape[1]), dtype=self.minima.dtype)
+        sizes = np.empty(size, dtype=self.sizes.dtype)
         for docnum in ordered:
-            if groups and self._join(groups, leaders, docnum):
+            if groups and self._join(groups, leaders, sizes, docnum):
                 continue
             if len(groups) == size:
                 ordered.push(docnum)
                 return groups, True
-            leaders[len(groups)] = self.minima[docnum]
+            leaders[len(groups)], sizes[len(groups)] = self.minima[docnum], self.sizes[docnum]
             groups.append([docnum])
         return groups, False
 

@@ -96,16 +96,28 @@ def _after_first(unit: tuple[str, ...]) -> str:
     return _BETWEEN.join([_spelled(unit[0], start=1), *map(_spelled, unit[1:])])
 
 
+def _by_first_letter(parts: list[tuple[str, str]]) -> str:
+    """Alternatives (first letter's class, the rest), in order, those side by side with the
+    same first letter checked behind once: (?<=[bB])(?:ắc|ạn)."""
+    merged: list[tuple[str, list[str]]] = []
+    for first, rest in parts:
+        if merged and merged[-1][0] == first:
+            merged[-1][1].append(rest)
+        else:
+            merged.append((first, [rest]))
+    return "|".join(f"(?<={first})(?:{'|'.join(rests)})" for first, rests in merged)
+
+
 @lru_cache(maxsize=512)
 def _pattern(spec: Highlight) -> re.Pattern[str]:
     units = [*spec.sequences, *((term,) for term in spec.terms)]
     units.sort(key=lambda unit: (-len(unit), unit))  # longest alternative first
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for unit in units:
         first = f"[{re.escape(_letters(unit[0]))}]"
-        groups[_kind(unit[0]), _kind(unit[-1])].append(f"(?<={first}){_after_first(unit)}")
+        groups[_kind(unit[0]), _kind(unit[-1])].append((first, _after_first(unit)))
     alternatives = "|".join(
-        f"(?<!{before}.)(?:{'|'.join(parts)})(?!{after})"
+        f"(?<!{before}.)(?:{_by_first_letter(parts)})(?!{after})"
         for (before, after), parts in groups.items()
     )
     # The pattern starts with a class of the units' first letters, which lets the engine
