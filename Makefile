@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/build.py $(CORPUS)/vntc_train.jsonl.gz
 	$(BIN)/python bench/queries.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz archive
 	$(BIN)/python bench/http.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz archive
+	$(BIN)/python bench/questions.py $(CORPUS)/vntc_train.jsonl.gz $(CORPUS)/dantri_unc.jsonl.gz archive
 	$(BIN)/python bench/reliability.py $(CORPUS)/vntc_train.jsonl.gz
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/bad_inputs.py

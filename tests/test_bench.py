@@ -18,6 +18,8 @@ from bench.http import datasette_url, results_section
 from bench.load import LoadResult
 from bench.mix import VARIANTS, Query, build_mix, to_old_tone, typed
 from bench.queries import counts_section, latency_section, mrr_section, reciprocal_rank
+from bench.questions import draw_questions
+from bench.questions import section as questions_section
 from bench.recombine import recombined
 from bench.reliability import hostile_queries, time_hostile
 from bench.tables import write_section
@@ -106,6 +108,17 @@ def test_a_query_sent_alone_is_a_row_of_its_own_outside_the_ratio():
     text = results_section([mix, other], [broad])
     assert "| ours, only `q=chuyen doi so` | 250" in text
     assert "**30.00×**" in text
+
+
+def test_questions_are_labels_and_summaries_cut_to_their_lengths():
+    summary = " ".join(f"w{i}" for i in range(45))
+    texts = [("label", "chuyển đổi số"), ("summary", summary), ("summary", "quá ngắn")]
+    kinds = draw_questions(texts, per_kind=5, seed=1)
+    assert kinds["label"] == ["chuyển đổi số"]
+    assert [len(q.split()) for q in kinds["30 words"]] == [30]
+    assert kinds["40 words"][0].startswith("w0 w1 ")
+    text = questions_section({"label": ([0.004, 0.006], [0.002, 0.004])})
+    assert "| label | 2 | 5.0 |" in text and "| 1.67× |" in text
 
 
 def test_write_section_keeps_the_others(tmp_path):

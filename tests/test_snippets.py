@@ -99,3 +99,26 @@ def test_every_spelling_of_a_bare_unit_is_marked_wherever_it_starts():
         "ĐÀ NẴNG",
         "Da Nang",
     ]
+
+
+def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
+    import search_app.engine.snippets as snippets
+
+    tricky = (
+        " Năm2012 BẮC kạn, bac_kan Bắc² 2012 20123 x2012 Đà Nẵng ĐÀ nẴNG thông-tin, tin. "
+        "МОСКВА москва Ǆ ǅ Straße ﬁn Ωmega ＢＡＣ bắc\u0301 ba\u0300c "
+    )
+    text = (TEXT + tricky) * 6
+    terms = {"bac", "kan", "nam", "2012", "da", "nang", "thong", "tin", "москва", "so", "ban"}
+    spec = Highlight(frozenset(terms))
+    assert len(text) >= snippets.RUNS_FROM_CHARS and snippets._run_units(spec) is not None
+    by_pattern = [
+        (m.start(), m.end(), snippets._unit(m.group()))
+        for m in snippets._pattern(spec).finditer(text)
+    ]
+    assert snippets._run_matches(text, snippets._run_units(spec)) == by_pattern
+    assert snippets._matches(text, spec) == by_pattern
+    # Outside the BMP the runs give way to the pattern, with the same answer.
+    wide = text + "𝐁ac"
+    assert snippets._run_matches(wide, snippets._run_units(spec)) is None
+    assert snippets._matches(wide, spec)[: len(by_pattern)] == by_pattern

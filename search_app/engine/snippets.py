@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
+import numpy as np
+
 from indexer.metadata.docnumbers import find_document_numbers
 from indexer.text.vietnamese import fold, has_diacritics
 
@@ -137,11 +139,86 @@ def _unit(matched: str) -> str:
     return _SEPARATORS.sub(" ", fold(matched))
 
 
+# Many bare syllables (pasted text) in a long text: its runs of letters and of digits are
+# found in numpy and compared with the syllables, rather than trying a long pattern at every
+# syllable of the text. The same matches: a bare syllable matches exactly a whole run whose
+# letters are spelled as it is (``_SPELLINGS``), as the pattern has it.
+RUNS_FROM_TERMS = 8
+RUNS_FROM_CHARS = 1000
+
+
+@lru_cache(maxsize=1)
+def _run_tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Per BMP code point: the letter the patterns read it as (a folded letter for every
+    spelling of it, else itself), and its kind: 1 a letter, 2 a digit, 0 anything else
+    (``[^\\W\\d_]`` and ``\\d``); and the same reading as a ``str.translate`` table."""
+    codes = np.arange(0x10000)
+    kinds = np.array(
+        [2 if chr(c).isdecimal() else 1 if chr(c).isalnum() else 0 for c in codes.tolist()],
+        dtype=np.int8,
+    )
+    reading = {ord(s): folded for folded, spelled in _SPELLINGS.items() for s in spelled}
+    letters = codes.astype(np.int64)
+    letters[list(reading)] = [ord(folded) for folded in reading.values()]
+    return letters, kinds, reading
+
+
+def _runs_key(total: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    return (total << 34) | (first << 17) | last
+
+
+@lru_cache(maxsize=512)
+def _run_units(spec: Highlight) -> tuple[np.ndarray, frozenset[str]] | None:
+    """The keys of a spec's syllables for ``_run_matches``; None when it is not only
+    syllables typed bare, each all letters or all digits, or has too few for runs to pay."""
+    terms = spec.terms
+    if spec.sequences or len(terms) < RUNS_FROM_TERMS:
+        return None
+    if any(has_diacritics(t) or not (t.isalpha() or t.isdecimal()) for t in terms):
+        return None
+    letters = _run_tables()[0]
+    keys = []
+    for term in terms:
+        read = [int(letters[ord(c)]) if ord(c) < 0x10000 else -1 for c in term]
+        if min(read) < 0:
+            return None
+        keys.append(int(_runs_key(np.int64(sum(read)), np.int64(read[0]), np.int64(read[-1]))))
+    return np.array(sorted(set(keys)), dtype=np.int64), frozenset(terms)
+
+
+def _run_matches(text: str, units: tuple[np.ndarray, frozenset[str]]) -> list | None:
+    """The matches of bare syllables as whole runs of the text; None beyond the BMP."""
+    keys, terms = units
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes) or int(codes.max()) > 0xFFFF:
+        return None
+    letters_table, kinds_table, reading = _run_tables()
+    kinds, letters = kinds_table[codes], letters_table[codes]
+    edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [len(codes)]))
+    runs = kinds[starts] != 0
+    starts, ends = starts[runs], ends[runs]
+    sums = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(letters, out=sums[1:])
+    found = _runs_key(sums[ends] - sums[starts], letters[starts], letters[ends - 1])
+    at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
+    matches = []
+    for start, end in zip(*(a[keys[at] == found].tolist() for a in (starts, ends)), strict=True):
+        read = text[start:end].translate(reading)
+        if read in terms:
+            matches.append((start, end, read))
+    return matches
+
+
 def _matches(text: str, spec: Highlight) -> list[tuple[int, int, str]]:
     """(start, end, query unit) of every match, in order."""
-    found: list[tuple[int, int, str]] = []
-    if spec.terms or spec.sequences:
+    found: list[tuple[int, int, str]] | None = None
+    if len(text) >= RUNS_FROM_CHARS and (units := _run_units(spec)) is not None:
+        found = _run_matches(text, units)
+    if found is None and (spec.terms or spec.sequences):
         found = [(m.start(), m.end(), _unit(m.group())) for m in _pattern(spec).finditer(text)]
+    found = found or []
     if spec.numbers:
         found += [
             (number.start, number.end, number.query_term())
