@@ -8,9 +8,9 @@ its labels as they are (2-15 words), and its summaries cut to their first 20, 30
 words. Both engines answer them on the corpus given (indexed and cached as
 bench/queries.py does): ours through ``ArchiveSearch.search`` (top 10 with snippets, facets
 and the count), FTS5 with every distinct word OR-ed, top 10 ids by bm25 and nothing else
-(the ranked OR of the issue's target). After a warm-up pass over the labels, each question
-goes to both engines, the order alternating. Writes the "Questions" section of
-docs/benchmarks.md.
+(the ranked OR of the issue's target). After a warm-up pass over other labels and
+summaries, each question goes to both engines once, the order alternating. Writes the
+"Questions" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -56,16 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def draw_questions(texts: list[tuple[str, str]], per_kind: int, seed: int) -> dict[str, list[str]]:
-    """Labels as they are, and summaries cut to LENGTHS words: ``per_kind`` of each."""
+def draw_questions(
+    texts: list[tuple[str, str]], per_kind: int, seed: int
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Labels as they are, and summaries cut to LENGTHS words: ``per_kind`` of each; and the
+    warm-up questions, drawn from the labels and summaries none of those comes from."""
     rng = random.Random(seed)
     labels = [text for kind, text in texts if kind == "label"]
     summaries = [text.split() for kind, text in texts if kind == "summary"]
-    kinds = {"label": rng.sample(labels, min(per_kind, len(labels)))}
+    rng.shuffle(labels)
+    rng.shuffle(summaries)
+    kinds = {"label": labels[:per_kind]}
+    used = set()
     for length in LENGTHS:
-        long_enough = [" ".join(words[:length]) for words in summaries if len(words) >= length]
-        kinds[f"{length} words"] = rng.sample(long_enough, min(per_kind, len(long_enough)))
-    return kinds
+        long_enough = [i for i, words in enumerate(summaries) if len(words) >= length]
+        chosen = rng.sample(long_enough, min(per_kind, len(long_enough)))
+        used.update(chosen)
+        kinds[f"{length} words"] = [" ".join(summaries[i][:length]) for i in chosen]
+    rest = [" ".join(words[: LENGTHS[0]]) for i, words in enumerate(summaries) if i not in used]
+    return kinds, labels[per_kind:] + rest[:per_kind]
 
 
 def interleaved(
@@ -122,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     count = len(articles)
     del articles
     collection = clusters_mod.load_collection(args.clusters)
-    kinds = draw_questions([(k, t) for _, k, t in collection.queries], args.per_kind, args.seed)
+    texts = [(kind, text) for _, kind, text in collection.queries]
+    kinds, warm_up = draw_questions(texts, args.per_kind, args.seed)
     ours, fts = OursEngine.open(index_dir), FtsEngine(db, operator=" OR ", rank_only=True)
-    for text in kinds["label"]:  # warm-up: the searcher, the segmenter, SQLite's pages
+    for text in warm_up:  # the searcher, the segmenter, SQLite's pages; none measured
         ours.run(Query("word", text))
         fts.run(Query("word", text))
     results = {}

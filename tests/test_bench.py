@@ -113,10 +113,11 @@ def test_a_query_sent_alone_is_a_row_of_its_own_outside_the_ratio():
 def test_questions_are_labels_and_summaries_cut_to_their_lengths():
     summary = " ".join(f"w{i}" for i in range(45))
     texts = [("label", "chuyển đổi số"), ("summary", summary), ("summary", "quá ngắn")]
-    kinds = draw_questions(texts, per_kind=5, seed=1)
+    kinds, warm_up = draw_questions(texts, per_kind=5, seed=1)
     assert kinds["label"] == ["chuyển đổi số"]
     assert [len(q.split()) for q in kinds["30 words"]] == [30]
     assert kinds["40 words"][0].startswith("w0 w1 ")
+    assert warm_up == ["quá ngắn"]  # none of the measured questions is warmed up
     text = questions_section({"label": ([0.004, 0.006], [0.002, 0.004])})
     assert "| label | 2 | 5.0 |" in text and "| 1.67× |" in text
 

@@ -332,7 +332,7 @@ class Engine:
         )[:PASTED_PAIRS]
         if not pairs:
             return scores
-        window = np.argsort(-scores, kind="stable")[:PASTED_WINDOW]
+        window = _best(scores, PASTED_WINDOW)
         docs = np.sort(candidates[window])
         held = np.zeros(len(self.live), dtype=np.float32)
         codes = np.array([[syllable_hash(a), syllable_hash(b)] for a, b in pairs], np.uint32)
@@ -371,6 +371,16 @@ class Engine:
             top = np.argpartition(-scores, limit - 1)[:limit]
             candidates, scores = candidates[top], scores[top]
         return candidates[np.lexsort((candidates, -scores))].tolist()
+
+
+def _best(scores: np.ndarray, count: int) -> np.ndarray:
+    """Where the ``count`` highest scores are (the first ones on a tie), in no order: the
+    first ``count`` of a stable sort, without sorting everything."""
+    if len(scores) <= count:
+        return np.arange(len(scores))
+    lowest = np.partition(scores, len(scores) - count)[len(scores) - count]
+    above = np.flatnonzero(scores > lowest)
+    return np.concatenate([above, np.flatnonzero(scores == lowest)[: count - len(above)]])
 
 
 def _words(node: Node | None) -> list[str]:

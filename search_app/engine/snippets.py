@@ -144,6 +144,7 @@ def _unit(matched: str) -> str:
 # syllable of the text. The same matches: a bare syllable matches exactly a whole run whose
 # letters are spelled as it is (``_SPELLINGS``), as the pattern has it.
 RUNS_FROM_TERMS = 8
+MANY_MATCHES = 64  # from this many matches, the best window is found in numpy
 RUNS_FROM_CHARS = 1000
 
 
@@ -270,6 +271,11 @@ def highlight(text: str, spec: Highlight) -> str:
 def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
     """Where the ``width`` characters holding the most distinct query units (then the most
     matches) begin: at one of the matches."""
+    if len(matches) >= MANY_MATCHES:
+        ids: dict[str, int] = {}
+        units = np.array([ids.setdefault(unit, len(ids)) for _, _, unit in matches])
+        if len(matches) * len(ids) <= 1 << 21:
+            return _best_start_at_once(matches, units, len(ids), width)
     best_units, best_matches, best = 0, 0, matches[0][0]
     in_window: dict[str, int] = {}
     units = left = 0
@@ -286,6 +292,24 @@ def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
         if units > best_units or (units == best_units and count > best_matches):
             best_units, best_matches, best = units, count, matches[left][0]
     return best
+
+
+def _best_start_at_once(
+    matches: list[tuple[int, int, str]], units: np.ndarray, distinct: int, width: int
+) -> int:
+    """``_best_start`` for many matches, every window at once: each match's window starts at
+    the first match within ``width`` of its end (never moving back), and holds the units
+    whose counts differ between the two ends of the window."""
+    starts = np.array([start for start, _, _ in matches])
+    ends = np.array([end for _, end, _ in matches])
+    right = np.arange(len(matches))
+    left = np.maximum.accumulate(np.minimum(right, np.searchsorted(starts, ends - width)))
+    seen = np.zeros((len(matches) + 1, distinct), dtype=np.int32)
+    seen[right + 1, units] = 1
+    np.cumsum(seen, axis=0, out=seen)
+    held = np.count_nonzero(seen[right + 1] > seen[left], axis=1)
+    best = int(np.argmax(held * (len(matches) + 1) + (right - left + 1)))  # the first best
+    return int(starts[left[best]])
 
 
 def _word_boundary(text: str, position: int, backwards: bool) -> int:
