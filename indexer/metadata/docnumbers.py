@@ -54,6 +54,9 @@ def kind_of(folded_words: tuple[str, ...]) -> str | None:
     return _KIND_BY_WORDS.get(folded_words)
 
 
+KIND_FIRST_WORDS = frozenset(words[0] for words in _KIND_BY_WORDS)  # ('quyet', ...), 'qd', ...
+
+
 TEXT_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM)
 # Users type numbers in any case: 570/qđ-ubnd.
 QUERY_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM, re.IGNORECASE)

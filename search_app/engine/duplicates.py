@@ -43,6 +43,8 @@ class Signatures:
         if not self.sizes[docnum] or not len(sizes):
             return np.zeros(len(sizes))
         same = np.count_nonzero(minima == self.minima[docnum], axis=1)
+        if not same.any():  # nothing in common: most results against the page's leaders
+            return np.zeros(len(sizes))
         jaccard = same / self.minima.shape[1]
         common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
         smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))

@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from indexer.metadata.docnumbers import DocumentNumber, find_query_document_numbers, kind_of
+from indexer.metadata.docnumbers import (
+    KIND_FIRST_WORDS,
+    DocumentNumber,
+    find_query_document_numbers,
+    kind_of,
+)
 from indexer.text.vietnamese import fold, has_diacritics, normalize_text, syllables
 
 MAX_QUERY_CHARS = 2000  # a pasted paragraph: find the articles like it
@@ -283,6 +288,9 @@ _YEAR_RE = re.compile(r"(19|20)\d\d")
 def _reference(nodes: list[Node], start: int) -> tuple[DocNumber, int] | None:
     """A kind of document and a bare number at ``nodes[start:]`` ("QĐ 570", "quyết định số
     570"), as the document number it names, and how many nodes it takes."""
+    first = nodes[start]
+    if not isinstance(first, Term) or first.folded not in KIND_FIRST_WORDS:
+        return None
     for size in (4, 3, 2, 1):  # the longest kind name first: "thông tư liên tịch"
         words = nodes[start : start + size]
         if len(words) < size or not all(isinstance(w, Term) for w in words):
