@@ -6,8 +6,10 @@ one typed with diacritics for that spelling only, in any case. A single syllable
 wherever it stands alone, a word of several syllables or a phrase only where its syllables
 follow each other. A document number is marked whole wherever the text cites it
 ("570/QĐ-UBND", "925/2006/QĐ-UBND" for 925/QĐ-UBND). No word segmentation, no folding of the
-whole article, no Python loop over its syllables. Adjacent marks separated by one space,
-'/', '-', '.' or '&' merge: <mark>Bắc Kạn</mark>.
+whole article, no Python loop over its syllables. Many syllables typed bare (pasted text) in
+a long text are found instead as the text's whole runs of letters and digits, in numpy: the
+same matches. Adjacent marks separated by one space, '/', '-', '.' or '&' merge:
+<mark>Bắc Kạn</mark>.
 """
 
 from __future__ import annotations
