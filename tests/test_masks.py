@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from search_app.engine import postings
-from search_app.engine.postings import MaskCache
+from search_app.engine.postings import MaskCache, Recent
 from search_app.results import SearchRequest
 
 
@@ -42,7 +42,18 @@ def test_common_terms_are_kept_and_answers_do_not_change(archive_search, monkeyp
         state.engine.masks = MaskCache(len(state.tables.live))  # nothing kept yet
         masks = state.engine.masks
     first = answers()
-    assert masks._packed, "the common syllables' masks are kept"
+    assert len(masks._packed), "the common syllables' masks are kept"
     assert answers() == first
     monkeypatch.setattr(masks, "common", 10**9)  # nothing is common: every mask is built
     assert answers() == first
+
+
+def test_recent_values_keep_within_their_budget_and_the_last_one_always():
+    kept = Recent(lambda: 10)
+    for name in "abc":
+        kept.put(name, name.upper(), 4)
+    assert kept.get("a") is None and kept.get("b") == "B" and kept.get("c") == "C"
+    kept.put("b", "other", 4)  # kept already: unchanged
+    assert kept.get("b") == "B"
+    kept.put("huge", "H", 100)  # over the budget alone: it stays, the others go
+    assert len(kept) == 1 and kept.get("huge") == "H"

@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -49,6 +51,40 @@ class Postings:
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
 
 
+class Recent:
+    """The values used last, kept within a byte budget (thread-safe): the least recently
+    used go first, the last one always stays."""
+
+    def __init__(self, budget: Callable[[], int]) -> None:
+        self._budget = budget  # read at each insertion, so that a test can lower it
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept for ``key`` (now the most recently used), or None."""
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        """Keep a value of ``size`` bytes, unless one is kept for ``key`` already."""
+        with self._lock:
+            if key in self._values:
+                return
+            self._values[key], self._sizes[key] = value, size
+            self._bytes += size
+            while self._bytes > self._budget() and len(self._values) > 1:
+                dropped, _ = self._values.popitem(last=False)
+                self._bytes -= self._sizes.pop(dropped)
+
+
 class PostingCache:
     """Postings of one commit of the index; the last ones used are kept (LRU)."""
 
@@ -67,9 +103,7 @@ class PostingCache:
         self._arrays = arrays
         self._codes = arrays["keys"]  # the folded syllables' codes, sorted
         self._exact = arrays["exact_keys"]  # the written syllables' keys, sorted
-        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._cache = Recent(lambda: CACHE_BYTES)
 
     def _slot(self, field: str, term: str) -> int | None:
         """Where a term's postings are in a mapped field's arrays, or None when it has none."""
@@ -137,21 +171,11 @@ class PostingCache:
 
     def get(self, field: str, term: str) -> Postings:
         """The postings of a term, read from the index the first time."""
-        key = (field, term)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found
-        postings = self._load(field, term)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = postings
-                self._bytes += postings.nbytes
-                while self._bytes > CACHE_BYTES and len(self._cache) > 1:
-                    _, dropped = self._cache.popitem(last=False)
-                    self._bytes -= dropped.nbytes
-        return postings
+        found = self._cache.get((field, term))
+        if found is None:
+            found = self._load(field, term)
+            self._cache.put((field, term), found, found.nbytes)
+        return found
 
 
 class MaskCache:
@@ -162,27 +186,16 @@ class MaskCache:
     def __init__(self, doc_count: int) -> None:
         self.doc_count = doc_count
         self.common = max(1, doc_count // COMMON_SHARE)  # documents from which a term is common
-        self._packed: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._packed = Recent(lambda: MASK_BYTES)
 
     def get(self, key: tuple[str, str]) -> np.ndarray | None:
         """A kept mask (a new array, free to change), or None."""
-        with self._lock:
-            packed = self._packed.get(key)
-            if packed is None:
-                return None
-            self._packed.move_to_end(key)
+        packed = self._packed.get(key)
+        if packed is None:
+            return None
         return np.unpackbits(packed, count=self.doc_count).view(bool)
 
     def put(self, key: tuple[str, str], mask: np.ndarray) -> None:
         """Keep a mask, dropping the least recently used beyond the budget."""
         packed = np.packbits(mask)
-        with self._lock:
-            if key in self._packed:
-                return
-            self._packed[key] = packed
-            self._bytes += packed.nbytes
-            while self._bytes > MASK_BYTES and len(self._packed) > 1:
-                _, dropped = self._packed.popitem(last=False)
-                self._bytes -= dropped.nbytes
+        self._packed.put(key, packed, packed.nbytes)
