@@ -122,3 +122,11 @@ def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
     wide = text + "𝐁ac"
     assert snippets._run_matches(wide, snippets._run_units(spec)) is None
     assert snippets._matches(wide, spec)[: len(by_pattern)] == by_pattern
+
+
+def test_the_runs_tables_are_built_by_the_warm_up(archive_search):
+    import search_app.engine.snippets as snippets
+
+    snippets._run_tables.cache_clear()
+    archive_search.warm_up(index=False)
+    assert snippets._run_tables.cache_info().currsize == 1

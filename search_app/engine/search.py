@@ -19,7 +19,7 @@ from search_app.engine.duplicates import Pushback
 from search_app.engine.facet_counts import count_facets
 from search_app.engine.index_handle import IndexHandle, IndexState, IndexUnavailable
 from search_app.engine.selection import Selection, ordered, select
-from search_app.engine.snippets import Highlight, highlight, snippet
+from search_app.engine.snippets import Highlight, highlight, prepare_snippets, snippet
 from search_app.query.abbreviations import expand_query
 from search_app.query.keyboard import convert_query
 from search_app.query.language import (
@@ -113,9 +113,10 @@ class ArchiveSearch:
         self.page_size = page_size
 
     def warm_up(self, index: bool = True) -> None:
-        """Load the word segmenter and (with ``index``) open the index, if there is one, now:
-        the first request does not pay for them."""
+        """Load the word segmenter and the snippets' tables and (with ``index``) open the
+        index, if there is one, now: the first request does not pay for them."""
         segment_words("khởi động")
+        prepare_snippets()
         if not index:
             return
         try:

@@ -166,6 +166,11 @@ def _run_tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     return letters, kinds, reading
 
 
+def prepare_snippets() -> None:
+    """Build the tables snippets read, before the first one (and before a server forks)."""
+    _run_tables()
+
+
 def _runs_key(total: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
     return (total << 34) | (first << 17) | last
 
