@@ -63,16 +63,6 @@ def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) 
     return cache[key]
 
 
-def _labels(searcher: Searcher, tables: FacetTables, name: str, ordinals: list[int]) -> list[str]:
-    """The labels of some of a facet's values (by ordinal), each found once per commit."""
-    known = tables.ordinal_labels.setdefault(name, {})
-    values = tables.fields[name].values
-    for ordinal in ordinals:
-        if ordinal not in known:
-            known[ordinal] = facet_label(searcher, tables, name, values[ordinal])
-    return [known[ordinal] for ordinal in ordinals]
-
-
 def count_facets(
     searcher: Searcher,
     tables: FacetTables,
@@ -96,12 +86,11 @@ def count_facets(
         for value in selected:
             if (ordinal := table.ordinal(value)) is not None:
                 shown[ordinal] = True
-        ordinals = np.flatnonzero(shown).tolist()
-        labels = _labels(searcher, tables, name, ordinals)
-        values = [
-            FacetValue(table.values[o], label, int(counts[o]), table.values[o] in selected)
-            for o, label in zip(ordinals, labels, strict=True)
-        ]
+        values = []
+        for ordinal in np.flatnonzero(shown).tolist():
+            value = table.values[ordinal]
+            label = facet_label(searcher, tables, name, value)
+            values.append(FacetValue(value, label, int(counts[ordinal]), value in selected))
         known = {v.value for v in values}
         values += [
             FacetValue(value, facet_label(searcher, tables, name, value), 0, True)

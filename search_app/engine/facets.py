@@ -61,7 +61,6 @@ class FacetTables:
     fields: dict[str, FacetField]
     newest: np.ndarray  # every document, newest first (then the most recently added first)
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (facet, value) -> label
-    ordinal_labels: dict[str, dict[int, str]] = field(default_factory=dict)  # facet -> labels
 
     @classmethod
     def from_arrays(cls, arrays: Arrays) -> FacetTables:

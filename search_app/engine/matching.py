@@ -22,6 +22,7 @@ import itertools
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -123,26 +124,20 @@ class Engine:
 
     def _mask(self, field: str, term: str) -> np.ndarray:
         docs = self.postings.get(field, term).docs
-        common = len(docs) >= self.masks.common
-        mask = self.masks.get((field, term)) if common else None
-        if mask is None:
+
+        def build() -> np.ndarray:
             mask = np.zeros(len(self.live), dtype=bool)
             mask[docs] = True
-            if common:
-                self.masks.put((field, term), mask)
-        return mask
+            return mask
+
+        return self.masks.kept((field, term), len(docs), build)
 
     def _bare_mask(self, folded: str) -> np.ndarray:
         """Documents holding a syllable written without any diacritic ('ban', not 'bàn'):
         more occurrences of its folded form than of all its accented spellings together."""
         everywhere = self.postings.get("text", folded)
-        common = len(everywhere.docs) >= self.masks.common
-        mask = self.masks.get(("bare", folded)) if common else None
-        if mask is None:
-            mask = self._count_bare(folded, everywhere)
-            if common:
-                self.masks.put(("bare", folded), mask)
-        return mask
+        build = partial(self._count_bare, folded, everywhere)
+        return self.masks.kept(("bare", folded), len(everywhere.docs), build)
 
     def _count_bare(self, folded: str, everywhere: Postings) -> np.ndarray:
         left = everywhere.counts.astype(np.float64)

@@ -199,3 +199,13 @@ class MaskCache:
         """Keep a mask, dropping the least recently used beyond the budget."""
         packed = np.packbits(mask)
         self._packed.put(key, packed, packed.nbytes)
+
+    def kept(self, key: tuple[str, str], size: int, build: Callable[[], np.ndarray]) -> np.ndarray:
+        """The mask of ``key``: kept if its term is common (``size`` documents), else built."""
+        if size < self.common:
+            return build()
+        mask = self.get(key)
+        if mask is None:
+            mask = build()
+            self.put(key, mask)
+        return mask

@@ -119,11 +119,10 @@ def select(state: IndexState, parsed: ParsedQuery, request: SearchRequest) -> Se
     accents = _has_accents(parsed)
     strict, clauses = _matches(state, parsed, SPELLED if accents else ACCENTED)
     was_folded = False
-    if accents and np.count_nonzero(_filtered(strict, filters)) < FOLDED_BELOW:
+    found = np.count_nonzero(_filtered(strict, filters))
+    if accents and found < FOLDED_BELOW:
         folded, folded_clauses = _matches(state, parsed, FOLDED)
-        if np.count_nonzero(_filtered(folded, filters)) > np.count_nonzero(
-            _filtered(strict, filters)
-        ):
+        if np.count_nonzero(_filtered(folded, filters)) > found:
             strict, clauses, was_folded = strict | folded, folded_clauses, True
             notices.append(FOLDED_NOTICE)
     near = np.zeros_like(live)

@@ -285,19 +285,19 @@ def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
             return _best_start_at_once(matches, units, len(ids), width)
     best_units, best_matches, best = 0, 0, matches[0][0]
     in_window: dict[str, int] = {}
-    units = left = 0
+    held = left = 0  # distinct units in the window, and where it begins
     for right, (_, end, unit) in enumerate(matches):
         times = in_window.get(unit, 0)
         in_window[unit] = times + 1
-        units += not times
+        held += not times
         while left < right and end - matches[left][0] > width:
             gone = matches[left][2]
             in_window[gone] -= 1
-            units -= not in_window[gone]
+            held -= not in_window[gone]
             left += 1
         count = right - left + 1
-        if units > best_units or (units == best_units and count > best_matches):
-            best_units, best_matches, best = units, count, matches[left][0]
+        if held > best_units or (held == best_units and count > best_matches):
+            best_units, best_matches, best = held, count, matches[left][0]
     return best
 
 
