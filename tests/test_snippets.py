@@ -111,13 +111,17 @@ def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
     text = (TEXT + tricky) * 6
     terms = {"bac", "kan", "nam", "2012", "da", "nang", "thong", "tin", "москва", "so", "ban"}
     spec = Highlight(frozenset(terms))
-    assert len(text) >= snippets.RUNS_FROM_CHARS and snippets._run_units(spec) is not None
-    by_pattern = [
-        (m.start(), m.end(), snippets._unit(m.group()))
-        for m in snippets._pattern(spec).finditer(text)
-    ]
+    assert snippets._run_units(spec) is not None
+
+    def pattern_matches(text):
+        found = snippets._pattern(spec).finditer(text)
+        return [(m.start(), m.end(), snippets._unit(text[m.start() : m.end()])) for m in found]
+
+    by_pattern = pattern_matches(text)
     assert snippets._run_matches(text, snippets._run_units(spec)) == by_pattern
     assert snippets._matches(text, spec) == by_pattern
+    for short in (tricky, "Bắc Kạn", "", "—"):  # titles too, and texts with no run at all
+        assert snippets._matches(short, spec) == pattern_matches(short)
     # Outside the BMP the runs give way to the pattern, with the same answer.
     wide = text + "𝐁ac"
     assert snippets._run_matches(wide, snippets._run_units(spec)) is None
@@ -128,5 +132,43 @@ def test_the_runs_tables_are_built_by_the_warm_up(archive_search):
     import search_app.engine.snippets as snippets
 
     snippets._run_tables.cache_clear()
+    snippets._alphabet.cache_clear()
     archive_search.warm_up(index=False)
     assert snippets._run_tables.cache_info().currsize == 1
+    assert snippets._alphabet.cache_info().currsize == 1
+
+
+def test_the_reordered_alphabet_keeps_what_is_a_letter_a_digit_or_neither():
+    import numpy as np
+
+    import search_app.engine.snippets as snippets
+
+    alphabet = snippets._alphabet()
+    assert np.array_equal(np.sort(alphabet.table), np.arange(0x10000))
+    for code in np.flatnonzero(alphabet.table != np.arange(0x10000)).tolist():
+        before, after = chr(code), chr(int(alphabet.table[code]))
+        assert (before.isalpha(), before.isdecimal()) == (after.isalpha(), after.isdecimal())
+    for folded, spelled in snippets._SPELLINGS.items():
+        low, high = alphabet.ranges[folded].split("-")
+        assert sorted(snippets._reordered(spelled)) == [
+            chr(c) for c in range(ord(low), ord(high) + 1)
+        ]
+    for text in ("Bắc Kạn 一 丂", "𝐁ắc \ud800 Kạn", ""):  # beyond the BMP, a lone surrogate
+        assert len(snippets._reordered(text)) == len(text)
+        assert snippets._reordered(snippets._reordered(text)) == text  # swaps only
+
+
+def test_a_pattern_finds_the_same_in_either_alphabet():
+    import search_app.engine.snippets as snippets
+
+    text = (
+        TEXT + " Năm2012 BẮC kạn, bac_kan Bắc² 20123 Đà Nẵng ĐÀ nẴNG ＢＡＣ bắc\u0301 "
+        "ba\u0300c 一丂 Ǆ ǅ ẖ ǰ 𝐁ac 570/QĐ-UBND"
+    )
+    units = [("bac", "kan"), ("da",), ("nang",), ("2012",), ("bắc",), ("qd", "ubnd"), ("一",)]
+    for chosen in (units, units[:3], [("bắc", "kạn"), ("2012",)]):
+        found = [
+            [(m.start(), m.end()) for m in snippets._compiled(chosen, letters).finditer(text)]
+            for letters in (snippets._Letters(False), snippets._Letters(True))
+        ]
+        assert found[0] == found[1] and found[0]

@@ -1,14 +1,16 @@
 """Highlighted snippets: the stored text, HTML-escaped, with what matched in <mark>.
 
-Matches are found on the stored text itself with one regular expression per query. A syllable
-typed without diacritics stands for every spelling that folds to it ('a' for a, á, ằ, Ậ ...);
-one typed with diacritics for that spelling only, in any case. A single syllable matches
-wherever it stands alone, a word of several syllables or a phrase only where its syllables
-follow each other. A document number is marked whole wherever the text cites it
-("570/QĐ-UBND", "925/2006/QĐ-UBND" for 925/QĐ-UBND). No word segmentation, no folding of the
-whole article, no Python loop over its syllables. Many syllables typed bare (pasted text) in
-a long text are found instead as the text's whole runs of letters and digits, in numpy: the
-same matches. Adjacent marks separated by one space, '/', '-', '.' or '&' merge:
+Matches are found on the stored text itself with one regular expression per query (a query
+of syllables typed bare reads it in an alphabet where each letter's spellings are one range,
+which is what keeps compiling it cheap). A syllable typed without diacritics stands for every
+spelling that folds to it ('a' for a, á, ằ, Ậ ...); one typed with diacritics for that
+spelling only, in any case. A single syllable matches wherever it stands alone, a word of
+several syllables or a phrase only where its syllables follow each other. A document number
+is marked whole wherever the text cites it ("570/QĐ-UBND", "925/2006/QĐ-UBND" for
+925/QĐ-UBND). No word segmentation, no folding of the whole article, no Python loop over its
+syllables. Many syllables typed bare (pasted text) are found instead as the text's whole runs
+of letters and digits, in numpy: the same matches, without trying a pattern that long at
+every syllable. Adjacent marks separated by one space, '/', '-', '.' or '&' merge:
 <mark>Bắc Kạn</mark>.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -70,21 +73,84 @@ def _cases(char: str) -> str:
     return "".join(dict.fromkeys(char.lower() + char.upper()))
 
 
-def _letter(char: str, accented: bool) -> str:
+# A pattern for syllables typed bare reads the text in another alphabet, a permutation of the
+# BMP: every spelling of a folded letter is swapped with one of a block of CJK ideographs
+# (letters too, so that what is a letter, a digit or neither is unchanged), the spellings of
+# each letter side by side and both cases of each spelling next to each other. A bare letter
+# is then one range ('a' for a, á, ằ, Ậ ...) where, in Unicode's order, Python's compiler
+# makes each such class a 64K-entry bitmap: 0.7 ms per syllable, more than a search. Matches
+# are at the same offsets (one code point for one). Letters typed with diacritics are pairs
+# in either alphabet: a pattern of those alone reads the text as it is.
+_BLOCK = 0x4E00  # CJK Unified Ideographs: letters, none of them in a spelling
+
+
+@dataclass(frozen=True)
+class _Alphabet:
+    table: np.ndarray  # code point -> code point, over the BMP
+    swap: dict[int, int]  # the same for ``str.translate``, where they differ
+    ranges: dict[str, str]  # folded letter -> its spellings, as a range
+
+
+@lru_cache(maxsize=1)
+def _alphabet() -> _Alphabet:
+    table = np.arange(0x10000, dtype=np.uint16)
+    ranges = {}
+    at = _BLOCK
+    for folded in sorted(_SPELLINGS):
+        spelled = _SPELLINGS[folded]
+        paired = [c for lower in spelled.lower() for c in _cases(lower)]
+        start = at
+        for char in dict.fromkeys(c for c in [*paired, *spelled] if c in spelled):
+            table[ord(char)], table[at] = at, ord(char)
+            at += 1
+        ranges[folded] = f"{chr(start)}-{chr(at - 1)}"
+    swap = {code: int(table[code]) for code in np.flatnonzero(table != np.arange(0x10000))}
+    return _Alphabet(table, swap, ranges)
+
+
+def _reordered(text: str) -> str:
+    """A text in the reordered alphabet."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(units) != len(text):  # beyond the BMP: a code point is not one unit
+        return text.translate(_alphabet().swap)
+    return _alphabet().table[units].tobytes().decode("utf-16-le", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class _Letters:
+    """How a pattern writes letters: in Unicode's alphabet or in the reordered one."""
+
+    reordered: bool
+
+    def literal(self, chars: str) -> str:
+        return re.escape(chars.translate(_alphabet().swap) if self.reordered else chars)
+
+    def of(self, chars: str) -> str:
+        """A class of these letters."""
+        return f"[{self.literal(chars)}]"
+
+    def spelling(self, letter: str) -> str:
+        """Every spelling of a folded letter, in either case."""
+        if self.reordered:
+            return f"[{_alphabet().ranges[letter]}]"
+        return self.of(_SPELLINGS[letter])
+
+
+def _letter(char: str, accented: bool, letters: _Letters) -> str:
     """One letter of a syllable as a pattern: with diacritics typed, as spelled; without,
     any spelling; any case either way."""
     if accented:
-        return f"[{re.escape(_cases(char))}]" if char.isalpha() else re.escape(char)
-    return f"[{_SPELLINGS[char]}]" if char in _SPELLINGS else re.escape(char)
+        return letters.of(_cases(char)) if char.isalpha() else letters.literal(char)
+    return letters.spelling(char) if char in _SPELLINGS else letters.literal(char)
 
 
-def _spelled(syllable: str, start: int = 0) -> str:
+def _spelled(syllable: str, letters: _Letters, start: int = 0) -> str:
     """A syllable as a pattern (from its ``start``-th letter)."""
     accented = has_diacritics(syllable)
-    return "".join(_letter(c, accented) for c in syllable[start:])
+    return "".join(_letter(c, accented, letters) for c in syllable[start:])
 
 
-def _letters(syllable: str, at: int = 0) -> str:
+def _first_letters(syllable: str, at: int = 0) -> str:
     """Every letter that may stand for the ``at``-th letter of a syllable, in either case."""
     char = syllable[at]
     return _cases(char) if has_diacritics(syllable) else _SPELLINGS.get(char, char)
@@ -95,9 +161,10 @@ def _kind(syllable: str) -> str:
     return r"\d" if syllable.isdigit() else _LETTER
 
 
-def _after_first(unit: tuple[str, ...]) -> str:
+def _after_first(unit: tuple[str, ...], letters: _Letters) -> str:
     """A unit's pattern after its first letter."""
-    return _BETWEEN.join([_spelled(unit[0], start=1), *map(_spelled, unit[1:])])
+    rest = [_spelled(unit[0], letters, start=1), *(_spelled(s, letters) for s in unit[1:])]
+    return _BETWEEN.join(rest)
 
 
 def _by_first_letter(parts: list[tuple[str, str]]) -> str:
@@ -112,14 +179,28 @@ def _by_first_letter(parts: list[tuple[str, str]]) -> str:
     return "|".join(f"(?<={first})(?:{'|'.join(rests)})" for first, rests in merged)
 
 
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    reordered: bool  # it reads the text in the reordered alphabet
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(_reordered(text) if self.reordered else text)
+
+
 @lru_cache(maxsize=512)
-def _pattern(spec: Highlight) -> re.Pattern[str]:
+def _pattern(spec: Highlight) -> _Pattern:
     units = [*spec.sequences, *((term,) for term in spec.terms)]
-    units.sort(key=lambda unit: (-len(unit), unit))  # longest alternative first
+    bare = any(not has_diacritics(s) and set(s) & _SPELLINGS.keys() for u in units for s in u)
+    return _compiled(units, _Letters(reordered=bare))
+
+
+def _compiled(units: list[tuple[str, ...]], letters: _Letters) -> _Pattern:
+    units = sorted(units, key=lambda unit: (-len(unit), unit))  # longest alternative first
     groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for unit in units:
-        first = f"[{re.escape(_letters(unit[0]))}]"
-        groups[_kind(unit[0]), _kind(unit[-1])].append((first, _after_first(unit)))
+        first = letters.of(_first_letters(unit[0]))
+        groups[_kind(unit[0]), _kind(unit[-1])].append((first, _after_first(unit, letters)))
     alternatives = "|".join(
         f"(?<!{before}.)(?:{_by_first_letter(parts)})(?!{after})"
         for (before, after), parts in groups.items()
@@ -127,12 +208,11 @@ def _pattern(spec: Highlight) -> re.Pattern[str]:
     # The pattern starts with a class of the units' first letters, which lets the engine
     # skip to them in C, and looks at the next letter before trying the units: what stands
     # before a unit is checked behind it. 1.4x faster than a look-ahead at every character.
-    firsts = "".join(sorted({c for unit in units for c in _letters(unit[0])}))
-    lead = f"[{re.escape(firsts)}]"
+    lead = letters.of("".join({c: 0 for unit in units for c in _first_letters(unit[0])}))
     if all(len(unit[0]) > 1 for unit in units):  # a unit of one letter may be followed by any
-        seconds = "".join(sorted({c for unit in units for c in _letters(unit[0], 1)}))
-        lead += f"(?=[{re.escape(seconds)}])"
-    return re.compile(f"{lead}(?:{alternatives})")
+        seconds = "".join({c: 0 for unit in units for c in _first_letters(unit[0], 1)})
+        lead += f"(?={letters.of(seconds)})"
+    return _Pattern(re.compile(f"{lead}(?:{alternatives})"), letters.reordered)
 
 
 @lru_cache(maxsize=4096)
@@ -141,13 +221,13 @@ def _unit(matched: str) -> str:
     return _SEPARATORS.sub(" ", fold(matched))
 
 
-# Many bare syllables (pasted text) in a long text: its runs of letters and of digits are
-# found in numpy and compared with the syllables, rather than trying a long pattern at every
-# syllable of the text. The same matches: a bare syllable matches exactly a whole run whose
+# Many bare syllables (pasted text): a text's runs of letters and of digits are found in
+# numpy and compared with the syllables, rather than compiling a long pattern and trying it
+# at every syllable of the text (in titles too: the compiling alone costs more than ten
+# titles' runs). The same matches: a bare syllable matches exactly a whole run whose
 # letters are spelled as it is (``_SPELLINGS``), as the pattern has it.
 RUNS_FROM_TERMS = 8
 MANY_MATCHES = 64  # from this many matches, the best window is found in numpy
-RUNS_FROM_CHARS = 1000
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +248,7 @@ def _run_tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
 
 def prepare_snippets() -> None:
     """Build the tables snippets read, before the first one (and before a server forks)."""
+    _alphabet()
     _run_tables()
 
 
@@ -198,7 +279,9 @@ def _run_matches(text: str, units: tuple[np.ndarray, frozenset[str]]) -> list | 
     """The matches of bare syllables as whole runs of the text; None beyond the BMP."""
     keys, terms = units
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if not len(codes) or int(codes.max()) > 0xFFFF:
+    if not len(codes):
+        return []
+    if int(codes.max()) > 0xFFFF:
         return None
     letters_table, kinds_table, reading = _run_tables()
     kinds, letters = kinds_table[codes], letters_table[codes]
@@ -222,10 +305,13 @@ def _run_matches(text: str, units: tuple[np.ndarray, frozenset[str]]) -> list | 
 def _matches(text: str, spec: Highlight) -> list[tuple[int, int, str]]:
     """(start, end, query unit) of every match, in order."""
     found: list[tuple[int, int, str]] | None = None
-    if len(text) >= RUNS_FROM_CHARS and (units := _run_units(spec)) is not None:
+    if (units := _run_units(spec)) is not None:
         found = _run_matches(text, units)
     if found is None and (spec.terms or spec.sequences):
-        found = [(m.start(), m.end(), _unit(m.group())) for m in _pattern(spec).finditer(text)]
+        found = [
+            (m.start(), m.end(), _unit(text[m.start() : m.end()]))
+            for m in _pattern(spec).finditer(text)
+        ]
     found = found or []
     if spec.numbers:
         found += [
