@@ -24,8 +24,7 @@ def forward_and_articles(archive_search):
 
 
 def _agree(forward, sequence: np.ndarray, docs: np.ndarray) -> None:
-    lengths = forward.ends[docs] - forward.starts[docs] + 1
-    gathered = forward._gathered(sequence, docs, lengths)
+    gathered = forward._gathered(sequence, docs)
     indexed = forward._indexed(sequence, docs)
     for name in ("pair_shares", "whole", "in_title"):
         assert np.array_equal(getattr(gathered, name), getattr(indexed, name)), name

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from indexer.build.builder import build_index
 from search_app.engine import selection
 from search_app.engine.index_handle import IndexHandle
+from search_app.engine.matching import ACCENTED, FOLDED, SPELLED, Engine
 from search_app.engine.search import ArchiveSearch
 from search_app.results import SearchRequest
 
@@ -86,6 +88,37 @@ def test_a_tiny_set_spelled_as_typed_is_joined_by_the_other_spellings_with_a_not
     page = service.search(SearchRequest(q="thi tốt nghiệp"))
     assert selection.FOLDED_NOTICE in page.notices
     assert [hit.id for hit in page.hits] == ["thi-tot-nghiep", "thi-khong"]  # as typed first
+
+
+def test_other_spellings_are_matched_only_when_they_could_add_articles(service, monkeypatch):
+    spellings = []
+    clauses = Engine.clauses
+
+    def recorded(self, parsed, spelling=ACCENTED):
+        spellings.append(spelling)
+        return clauses(self, parsed, spelling)
+
+    monkeypatch.setattr(Engine, "clauses", recorded)
+    service.search(SearchRequest(q="thi tốt nghiệp"))
+    assert spellings == [SPELLED, FOLDED]  # two articles hold thi/thì, tốt and nghiệp
+    spellings.clear()
+    page = service.search(SearchRequest(q="Bắc Kạn du lịch cộng đồng"))
+    assert spellings == [SPELLED]  # one article holds them all, spelled as typed
+    assert [hit.id for hit in page.hits] == ["bac-kan-du-lich"]
+
+
+def test_every_syllable_is_looked_up_in_any_spelling_from_the_rarest(service):
+    with service.handle.current() as state:
+        engine = state.engine
+        for q in ("bắc kạn", "Bắc Kạn phát triển", "tốt nghiệp -thì", '"du lịch" cộng'):
+            parsed = ArchiveSearch._parse(state, q)
+            expected = engine.live.copy()
+            for term in parsed.positive_terms():
+                expected &= engine.match(term, FOLDED)
+            assert np.array_equal(engine.holding_every_syllable(parsed), expected), q
+        # A conjunct that may match without its syllables: its abbreviation, an OR.
+        for q in ("chuyển đổi số", "Bắc Kạn OR Lạng Sơn"):
+            assert engine.holding_every_syllable(ArchiveSearch._parse(state, q)) is None, q
 
 
 def test_near_matches_follow_and_say_what_they_lack(service, strict_spelling):

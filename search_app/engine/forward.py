@@ -31,6 +31,23 @@ class WordForWord:
     in_title: np.ndarray
 
 
+@dataclass(frozen=True)
+class _Joined:
+    """Some articles' codes end to end, each with the separator after it."""
+
+    codes: np.ndarray
+    firsts: np.ndarray  # where each article begins in ``codes``
+    title_lengths: np.ndarray  # how many codes its title has
+
+    def owners(self, positions: np.ndarray) -> np.ndarray:
+        """The article (its place among them) each position is in."""
+        return np.searchsorted(self.firsts, positions, side="right") - 1
+
+    def in_title(self, positions: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Whether each position (in its owner) is in the title."""
+        return positions - self.firsts[owners] < self.title_lengths[owners]
+
+
 class ForwardStore:
     """All articles' syllable codes: ``codes[starts[d]:ends[d]]`` is article ``d``; where
     each code occurs: ``order[first[k]:first[k] + counts[k]]`` for the code ``keys[k]``."""
@@ -98,29 +115,28 @@ class ForwardStore:
         """Which of ``docs`` (None: of all articles) hold ``sequence`` word for word."""
         return self._mark(self.sequence_starts(sequence, docs), doc_count)
 
-    def _text(self, docs: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The codes of some articles end to end, each with the separator after it, and the
-        position of each code in the whole index."""
-        total = int(lengths.sum())
-        first = np.cumsum(lengths) - lengths
-        where = np.repeat(self.starts[docs] - first, lengths) + np.arange(total)
-        return self.codes[where], where
+    def _joined(self, docs: np.ndarray) -> _Joined:
+        """Some articles' codes end to end, each with the separator after it (slices copied
+        one by one: 2-3x faster than gathering every position)."""
+        starts, ends = self.starts[docs], self.ends[docs] + 1
+        lengths = ends - starts
+        pieces = [self.codes[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        codes = np.concatenate(pieces) if pieces else np.zeros(0, self.codes.dtype)
+        return _Joined(codes, np.cumsum(lengths) - lengths, self.title_ends[docs] - starts)
 
     def term_counts(
         self, codes: np.ndarray, docs: np.ndarray, limit: int = GATHERED
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """How often each of ``docs`` (rows) holds each code (columns), in the whole article
         and in its title; None when the articles hold more than ``limit`` codes."""
-        lengths = self.ends[docs] - self.starts[docs] + 1
-        if int(lengths.sum()) > limit:
+        if int((self.ends[docs] - self.starts[docs] + 1).sum()) > limit:
             return None
-        text, where = self._text(docs, lengths)
+        joined = self._joined(docs)
         distinct, columns = np.unique(codes, return_inverse=True)
-        at = np.minimum(np.searchsorted(distinct, text), len(distinct) - 1)
-        found = np.flatnonzero(distinct[at] == text)  # the separator is no query's code
-        owner = np.repeat(np.arange(len(docs)), lengths)[found]
-        cells = owner * len(distinct) + at[found]
-        in_title = where[found] < self.title_ends[docs][owner]
+        found, at = _find(joined.codes, distinct)  # the separator is no query's code
+        owner = joined.owners(found)
+        cells = owner * len(distinct) + at
+        in_title = joined.in_title(found, owner)
         shape = (len(docs), len(distinct))
         whole = np.bincount(cells, minlength=shape[0] * shape[1]).reshape(shape)
         title = np.bincount(cells[in_title], minlength=shape[0] * shape[1]).reshape(shape)
@@ -129,14 +145,16 @@ class ForwardStore:
     def pairs_held(self, pairs: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """How many of the syllable pairs (rows of ``pairs``, codes) each of ``docs`` holds
         side by side, read from the articles' own codes (a pair listed twice counts twice)."""
-        lengths = self.ends[docs] - self.starts[docs] + 1
-        text, _ = self._text(docs, lengths)
+        joined = self._joined(docs)
         wanted, times = np.unique(_pair_keys(pairs[:, 0], pairs[:, 1]), return_counts=True)
-        keys = _pair_keys(text[:-1], text[1:])  # a separator ends each article: no pair spans two
-        at = np.flatnonzero(np.isin(keys, wanted))
-        owner = np.repeat(np.arange(len(docs)), lengths)[at]
+        # A separator ends each article: no pair spans two. The pairs' keys are made only
+        # where their lowest bits may be a wanted pair's.
+        heads, tails = joined.codes[:-1], joined.codes[1:]
+        maybe = _maybe(_mixed(heads, tails).astype(np.uint16), wanted)
+        found, at = _find(_pair_keys(heads[maybe], tails[maybe]), wanted)
+        owner = joined.owners(maybe[found])
         # Each (article, pair) once, however often the article repeats the pair.
-        held = np.unique(owner * len(wanted) + np.searchsorted(wanted, keys[at]))
+        held = np.unique(owner * len(wanted) + at)
         return np.bincount(
             held // len(wanted), weights=times[held % len(wanted)], minlength=len(docs)
         ).astype(np.int64)
@@ -146,19 +164,19 @@ class ForwardStore:
         numbers) holds word for word; the arrays follow ``docs``."""
         lengths = self.ends[docs] - self.starts[docs] + 1  # with the separator after each
         if int(lengths.sum()) <= GATHERED:
-            return self._gathered(sequence, docs, lengths)
+            return self._gathered(sequence, docs)
         return self._indexed(sequence, docs)
 
-    def _gathered(self, sequence: np.ndarray, docs: np.ndarray, lengths: np.ndarray) -> WordForWord:
+    def _gathered(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
         """``word_for_word`` on the candidates' own codes, read end to end: few candidates
         cost little whatever the syllables, where the position index pays per syllable."""
-        total = int(lengths.sum())
-        text, where = self._text(docs, lengths)
-        owner = np.repeat(np.arange(len(docs)), lengths)
+        joined = self._joined(docs)
+        text = joined.codes
+        total = len(text)
         # Positions where each of the query's pairs starts, found among the positions whose
         # syllable and next syllable are both in the query (a small part of the text).
-        distinct = np.unique(sequence)
-        inside = np.isin(text, distinct)
+        inside = np.zeros(total, dtype=bool)
+        inside[_find(text, np.unique(sequence))[0]] = True
         both = np.flatnonzero(inside[:-1] & inside[1:])
         heads, tails = text[both], text[both + 1]
         pairs = [both[(heads == a) & (tails == b)] for a, b in itertools.pairwise(sequence)]
@@ -167,18 +185,18 @@ class ForwardStore:
         whole = np.ones(total, dtype=bool)
         for offset, starts in enumerate(pairs):
             in_doc = np.zeros(len(docs), dtype=bool)
-            in_doc[owner[starts]] = True
+            in_doc[joined.owners(starts)] = True
             held += in_doc
             at_offset = np.zeros(total, dtype=bool)
             at_offset[starts[starts >= offset] - offset] = True
             whole &= at_offset
         held /= max(1, len(pairs))
         starts = np.flatnonzero(whole)
-        owners = owner[starts]
+        owners = joined.owners(starts)
         whole_docs = np.zeros(len(docs), dtype=bool)
         whole_docs[owners] = True
         in_title = np.zeros(len(docs), dtype=bool)
-        in_title[owners[where[starts] < self.title_ends[docs][owners]]] = True
+        in_title[owners[joined.in_title(starts, owners)]] = True
         return WordForWord(held, whole_docs, in_title)
 
     def _indexed(self, sequence: np.ndarray, docs: np.ndarray) -> WordForWord:
@@ -216,6 +234,34 @@ class ForwardStore:
         return WordForWord(held, whole_docs, in_title)
 
 
+_MIX = np.uint32(0x9E3779B1)
+
+
+def _mixed(heads: np.ndarray, tails: np.ndarray) -> np.ndarray:
+    """The second syllable's code mixed with the first's (uint32)."""
+    return tails ^ (heads * _MIX)
+
+
 def _pair_keys(heads: np.ndarray, tails: np.ndarray) -> np.ndarray:
-    """One 64-bit key per pair of syllable codes."""
-    return heads.astype(np.uint64) << np.uint64(32) | tails.astype(np.uint64)
+    """One 64-bit key per pair of syllable codes: the first, then the second mixed with it,
+    so that the lowest bits (``_find``'s table) tell pairs with the same second apart."""
+    return heads.astype(np.uint64) << np.uint64(32) | _mixed(heads, tails).astype(np.uint64)
+
+
+def _maybe(buckets: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """Where values whose lowest 16 bits are ``buckets`` may be one of ``distinct``."""
+    low = np.zeros(1 << 16, dtype=bool)
+    low[distinct.astype(np.uint16)] = True
+    return np.flatnonzero(low[buckets])
+
+
+def _find(values: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``values`` (codes or pair keys) hold one of the ``distinct`` ones (sorted), and
+    which: a table of their lowest 16 bits leaves the binary search a few places (10x faster
+    than ``np.isin`` on a hundred articles' codes)."""
+    if not len(distinct):
+        return _EMPTY, _EMPTY
+    where = _maybe(values.astype(np.uint16), distinct)
+    at = np.minimum(np.searchsorted(distinct, values[where]), len(distinct) - 1)
+    held = distinct[at] == values[where]
+    return where[held], at[held]

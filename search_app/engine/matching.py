@@ -209,10 +209,11 @@ class Engine:
                 combined |= mask
         return combined
 
-    def clauses(self, parsed: ParsedQuery, spelling: str = ACCENTED) -> Clauses | None:
-        """A plain query's conjuncts with their masks and weights; None for OR queries.
+    def _conjuncts(self, parsed: ParsedQuery) -> tuple[list[Node], list[Node]] | None:
+        """A plain query's positive conjuncts and its exclusions; None for OR queries.
 
-        A pasted text's conjuncts are its telling syllables (``informative``).
+        A pasted text's conjuncts are its telling syllables (``informative``), and its dashes
+        exclude nothing.
         """
         root = parsed.root
         if root is None or isinstance(root, Or):
@@ -220,22 +221,59 @@ class Engine:
         nodes = list(root.nodes) if isinstance(root, And) else [root]
         if any(isinstance(node, Or) for node in nodes):
             return None
-        positive = [node for node in nodes if not isinstance(node, Not)]
-        allowed = self.live.copy()
         terms = parsed.positive_terms()
-        if len(terms) > LONG_QUERY:  # pasted text: its dashes exclude nothing
-            positive = list(self.informative(terms, PASTED_CLAUSES))
-        else:
-            for node in nodes:
-                if isinstance(node, Not):
-                    allowed &= self.match(node, spelling)
+        if len(terms) > LONG_QUERY:
+            return list(self.informative(terms, PASTED_CLAUSES)), []
+        positive = [node for node in nodes if not isinstance(node, Not)]
+        return positive, [node for node in nodes if isinstance(node, Not)]
+
+    def clauses(self, parsed: ParsedQuery, spelling: str = ACCENTED) -> Clauses | None:
+        """A plain query's conjuncts with their masks and weights; None for OR queries."""
+        conjuncts = self._conjuncts(parsed)
+        if conjuncts is None:
+            return None
+        positive, excluded = conjuncts
+        allowed = self.live.copy()
+        for node in excluded:
+            allowed &= self.match(node, spelling)
         masks = [self.match(node, spelling) for node in positive]
         live = self.postings.live_count
         counts = np.array([np.count_nonzero(mask) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
-        share = NEAR_SHARE_PASTED if len(terms) > LONG_QUERY else NEAR_SHARE
+        share = NEAR_SHARE_PASTED if len(parsed.positive_terms()) > LONG_QUERY else NEAR_SHARE
         return Clauses(positive, masks, weights.astype(np.float32), allowed, share)
+
+    def holding_every_syllable(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """The live documents holding, in any spelling, every syllable a plain query's strict
+        set must hold: a mask over all of them, found from the rarest syllable up (the few
+        documents left are looked up in the others' postings); None when a conjunct may match
+        without its syllables (abbreviations, document numbers) or the query has an OR."""
+        conjuncts = self._conjuncts(parsed)
+        if conjuncts is None or not conjuncts[0]:
+            return None
+        folded = set()
+        for node in conjuncts[0]:
+            if isinstance(node, Term):
+                folded.add(node.folded)
+            elif isinstance(node, (Word, Phrase)):
+                folded.update(term.folded for term in node.terms)
+            else:
+                return None
+        by_rarity = sorted(folded, key=lambda f: self.postings.doc_frequency("text", f))
+        docs = self.postings.get("text", by_rarity[0]).docs
+        for syllable in by_rarity[1:]:
+            if not len(docs):
+                break
+            others = self.postings.get("text", syllable).docs
+            if not len(others):
+                docs = others
+                break
+            at = np.minimum(others.searchsorted(docs), len(others) - 1)
+            docs = docs[others[at] == docs]
+        mask = np.zeros(len(self.live), dtype=bool)
+        mask[docs] = True
+        return mask & self.live
 
     def informative(self, terms: list[Term], keep: int = KEEP_TERMS) -> list[Term]:
         """A long query's rarest distinct syllables (at most ``keep``): the common ones add
