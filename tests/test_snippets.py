@@ -172,3 +172,21 @@ def test_a_pattern_finds_the_same_in_either_alphabet():
             for letters in (snippets._Letters(False), snippets._Letters(True))
         ]
         assert found[0] == found[1] and found[0]
+
+
+def test_the_shorter_separators_between_syllables_match_as_the_general_one(monkeypatch):
+    import search_app.engine.snippets as snippets
+
+    text = "năm2012, năm 2012; 2012năm NĂM-2012 nam_2012 5G 5 g 5-G x5g bắc kạn bắc/kạn bắckạn"
+    units = [("nam", "2012"), ("2012", "nam"), ("5", "g"), ("bắc", "kạn"), ("x5", "g")]
+
+    def spans():
+        return [
+            [(m.start(), m.end()) for m in snippets._compiled([unit], letters).finditer(text)]
+            for unit in units
+            for letters in (snippets._Letters(False), snippets._Letters(True))
+        ]
+
+    shorter = spans()
+    monkeypatch.setattr(snippets, "_between", lambda before, after: snippets._BETWEEN)
+    assert shorter == spans() and all(shorter[:8])

@@ -16,6 +16,7 @@ every syllable. Adjacent marks separated by one space, '/', '-', '.' or '&' merg
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -161,10 +162,23 @@ def _kind(syllable: str) -> str:
     return r"\d" if syllable.isdigit() else _LETTER
 
 
+def _between(before: str, after: str) -> str:
+    """What may stand between two syllables of a unit: ``_BETWEEN``, shorter where the
+    letters on either side tell which of its ways can be taken (a pattern's length is most of
+    its compiling time)."""
+    if not (before[-1].isalnum() and after[0].isalnum()):
+        return _BETWEEN
+    if before[-1].isdigit() == after[0].isdigit():
+        return r"[\W_]+"  # the same kind on both sides: it takes a separator
+    return r"[\W_]*"  # a letter/digit change: a separator or none (năm2012)
+
+
 def _after_first(unit: tuple[str, ...], letters: _Letters) -> str:
     """A unit's pattern after its first letter."""
-    rest = [_spelled(unit[0], letters, start=1), *(_spelled(s, letters) for s in unit[1:])]
-    return _BETWEEN.join(rest)
+    parts = [_spelled(unit[0], letters, start=1)]
+    for before, after in itertools.pairwise(unit):
+        parts += [_between(before, after), _spelled(after, letters)]
+    return "".join(parts)
 
 
 def _by_first_letter(parts: list[tuple[str, str]]) -> str:
