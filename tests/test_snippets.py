@@ -168,10 +168,22 @@ def test_a_pattern_finds_the_same_in_either_alphabet():
     units = [("bac", "kan"), ("da",), ("nang",), ("2012",), ("bắc",), ("qd", "ubnd"), ("一",)]
     for chosen in (units, units[:3], [("bắc", "kạn"), ("2012",)]):
         found = [
-            [(m.start(), m.end()) for m in snippets._compiled(chosen, letters).finditer(text)]
+            [(m.start(), m.end()) for m in snippets._Pattern(chosen, letters).finditer(text)]
             for letters in (snippets._Letters(False), snippets._Letters(True))
         ]
         assert found[0] == found[1] and found[0]
+
+
+def test_a_pattern_asked_again_and_again_reads_texts_as_they_are(monkeypatch):
+    import search_app.engine.snippets as snippets
+
+    monkeypatch.setattr(snippets, "REPEATED", 3)
+    reorder, reordered = snippets._reordered, []
+    monkeypatch.setattr(snippets, "_reordered", lambda text: reordered.append(1) or reorder(text))
+    pattern = snippets._Pattern([("bac", "kan"), ("so",)], snippets._Letters(reordered=True))
+    found = [[m.span() for m in pattern.finditer(TEXT)] for _ in range(5)]
+    assert len(reordered) == 3  # from the fourth text on, read as it is
+    assert found[0] and all(spans == found[0] for spans in found)
 
 
 def test_the_shorter_separators_between_syllables_match_as_the_general_one(monkeypatch):
@@ -182,7 +194,7 @@ def test_the_shorter_separators_between_syllables_match_as_the_general_one(monke
 
     def spans():
         return [
-            [(m.start(), m.end()) for m in snippets._compiled([unit], letters).finditer(text)]
+            [(m.start(), m.end()) for m in snippets._Pattern([unit], letters).finditer(text)]
             for unit in units
             for letters in (snippets._Letters(False), snippets._Letters(True))
         ]
