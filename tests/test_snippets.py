@@ -113,19 +113,30 @@ def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
     spec = Highlight(frozenset(terms))
     assert snippets._run_units(spec) is not None
 
+    units = snippets._run_units(spec)
+
     def pattern_matches(text):
         found = snippets._pattern(spec).finditer(text)
         return [(m.start(), m.end(), snippets._unit(text[m.start() : m.end()])) for m in found]
 
+    def run_matches(text):
+        found = snippets._run_matches(text, units)
+        named = [units.terms[unit] for unit in found.units]
+        return list(zip(found.starts, found.ends, named, strict=True))
+
+    def spans(matches):
+        return [(start, end) for start, end, _ in matches]
+
     by_pattern = pattern_matches(text)
-    assert snippets._run_matches(text, snippets._run_units(spec)) == by_pattern
-    assert snippets._matches(text, spec) == by_pattern
+    assert run_matches(text) == by_pattern
+    assert snippets.match_spans(text, spec) == spans(by_pattern)
     for short in (tricky, "Bắc Kạn", "", "—"):  # titles too, and texts with no run at all
-        assert snippets._matches(short, spec) == pattern_matches(short)
+        assert run_matches(short) == pattern_matches(short)
+        assert snippets.match_spans(short, spec) == spans(pattern_matches(short))
     # Outside the BMP the runs give way to the pattern, with the same answer.
     wide = text + "𝐁ac"
-    assert snippets._run_matches(wide, snippets._run_units(spec)) is None
-    assert snippets._matches(wide, spec)[: len(by_pattern)] == by_pattern
+    assert snippets._run_matches(wide, units) is None
+    assert snippets.match_spans(wide, spec)[: len(by_pattern)] == spans(by_pattern)
 
 
 def test_the_runs_tables_are_built_by_the_warm_up(archive_search):

@@ -144,7 +144,9 @@ class Engine:
         for spelled in spellings(folded):
             accented = self.postings.get("exact", spelled)  # cached, found or not
             if len(accented.docs):
-                left[np.searchsorted(everywhere.docs, accented.docs)] -= accented.counts
+                np.subtract.at(
+                    left, np.searchsorted(everywhere.docs, accented.docs), accented.counts
+                )
         mask = np.zeros(len(self.live), dtype=bool)
         mask[everywhere.docs[left > 0.5]] = True
         return mask
@@ -340,7 +342,7 @@ class Engine:
         telling = sorted(telling, key=lambda t: frequency[t.folded])[:KEEP_TERMS]
         counts = np.zeros(len(self.live), dtype=np.int16)
         for term in telling:
-            counts[self.postings.get("text", term.folded).docs] += 1
+            np.add.at(counts, self.postings.get("text", term.folded).docs, 1)
         candidates = np.flatnonzero((counts >= 2) & self.live & ~exclude)
         return self.rank_terms(telling, candidates, limit)
 

@@ -260,19 +260,19 @@ MANY_MATCHES = 64  # from this many matches, the best window is found in numpy
 
 
 @lru_cache(maxsize=1)
-def _run_tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+def _run_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per BMP code point: the letter the patterns read it as (a folded letter for every
     spelling of it, else itself), and its kind: 1 a letter, 2 a digit, 0 anything else
-    (``[^\\W\\d_]`` and ``\\d``); and the same reading as a ``str.translate`` table."""
+    (``[^\\W\\d_]`` and ``\\d``)."""
     codes = np.arange(0x10000)
     kinds = np.array(
         [2 if chr(c).isdecimal() else 1 if chr(c).isalnum() else 0 for c in codes.tolist()],
         dtype=np.int8,
     )
-    reading = {ord(s): folded for folded, spelled in _SPELLINGS.items() for s in spelled}
     letters = codes.astype(np.int64)
-    letters[list(reading)] = [ord(folded) for folded in reading.values()]
-    return letters, kinds, reading
+    for folded, spelled in _SPELLINGS.items():
+        letters[[ord(c) for c in spelled]] = ord(folded)
+    return letters, kinds
 
 
 def prepare_snippets() -> None:
@@ -285,34 +285,59 @@ def _runs_key(total: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndar
     return (total << 34) | (first << 17) | last
 
 
+@dataclass(frozen=True)
+class _Runs:
+    """A spec's bare syllables as ``_run_matches`` compares them with runs: their keys
+    (sorted) and, for each key, its syllable and the letters the patterns read it as."""
+
+    keys: np.ndarray
+    terms: list[str]
+    letters: np.ndarray  # every syllable's letters, end to end
+    firsts: np.ndarray  # where each syllable's letters begin
+    lengths: np.ndarray
+
+
 @lru_cache(maxsize=512)
-def _run_units(spec: Highlight) -> tuple[np.ndarray, frozenset[str]] | None:
-    """The keys of a spec's syllables for ``_run_matches``; None when it is not only
-    syllables typed bare, each all letters or all digits, or has too few for runs to pay."""
+def _run_units(spec: Highlight) -> _Runs | None:
+    """A spec's syllables for ``_run_matches``; None when it is not only syllables typed
+    bare, each all letters or all digits, or has too few for runs to pay."""
     terms = spec.terms
-    if spec.sequences or len(terms) < RUNS_FROM_TERMS:
+    if spec.sequences or spec.numbers or len(terms) < RUNS_FROM_TERMS:
         return None
     if any(has_diacritics(t) or not (t.isalpha() or t.isdecimal()) for t in terms):
         return None
-    letters = _run_tables()[0]
-    keys = []
+    table = _run_tables()[0]
+    by_key: dict[int, tuple[str, list[int]]] = {}
     for term in terms:
-        read = [int(letters[ord(c)]) if ord(c) < 0x10000 else -1 for c in term]
+        read = [int(table[ord(c)]) if ord(c) < 0x10000 else -1 for c in term]
         if min(read) < 0:
             return None
-        keys.append(int(_runs_key(np.int64(sum(read)), np.int64(read[0]), np.int64(read[-1]))))
-    return np.array(sorted(set(keys)), dtype=np.int64), frozenset(terms)
+        by_key[int(_runs_key(np.int64(sum(read)), np.int64(read[0]), np.int64(read[-1])))] = (
+            term,
+            read,
+        )
+    if len(by_key) < len(terms):  # two syllables with one key: the pattern tells them apart
+        return None
+    keys = sorted(by_key)
+    lengths = np.array([len(by_key[key][1]) for key in keys])
+    letters = np.array([c for key in keys for c in by_key[key][1]], dtype=np.int64)
+    return _Runs(
+        np.array(keys, dtype=np.int64),
+        [by_key[key][0] for key in keys],
+        letters,
+        np.cumsum(lengths) - lengths,
+        lengths,
+    )
 
 
-def _run_matches(text: str, units: tuple[np.ndarray, frozenset[str]]) -> list | None:
+def _run_matches(text: str, units: _Runs) -> _Found | None:
     """The matches of bare syllables as whole runs of the text; None beyond the BMP."""
-    keys, terms = units
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if not len(codes):
-        return []
+        return _Found([], [], [])
     if int(codes.max()) > 0xFFFF:
         return None
-    letters_table, kinds_table, reading = _run_tables()
+    letters_table, kinds_table = _run_tables()
     kinds, letters = kinds_table[codes], letters_table[codes]
     edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
     starts = np.concatenate(([0], edges))
@@ -322,39 +347,66 @@ def _run_matches(text: str, units: tuple[np.ndarray, frozenset[str]]) -> list | 
     sums = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(letters, out=sums[1:])
     found = _runs_key(sums[ends] - sums[starts], letters[starts], letters[ends - 1])
-    at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
+    at = np.minimum(np.searchsorted(units.keys, found), len(units.keys) - 1)
+    # The runs whose key is a syllable's, of its length, then letter by letter, all at once.
+    hit = np.flatnonzero(units.keys[at] == found)
+    starts, ends, which = starts[hit], ends[hit], at[hit]
+    same = ends - starts == units.lengths[which]
+    starts, ends, which = starts[same], ends[same], which[same]
+    if len(which):
+        lengths = units.lengths[which]
+        offsets = np.cumsum(lengths) - lengths
+        step = np.arange(int(lengths.sum())) - np.repeat(offsets, lengths)
+        read = letters[np.repeat(starts, lengths) + step]
+        wanted = units.letters[np.repeat(units.firsts[which], lengths) + step]
+        right = ~np.logical_or.reduceat(read != wanted, offsets)
+        starts, ends, which = starts[right], ends[right], which[right]
+    return _Found(starts.tolist(), ends.tolist(), which.tolist())
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Matches in a text, in order: where each starts and ends, and which query unit it is
+    (numbers that are equal exactly when the units are)."""
+
+    starts: list[int]
+    ends: list[int]
+    units: list[int]
+
+    @classmethod
+    def of(cls, matches: list[tuple[int, int, str]]) -> _Found:
+        """From (start, end, query unit) tuples."""
+        ids: dict[str, int] = {}
+        units = [ids.setdefault(unit, len(ids)) for _, _, unit in matches]
+        return cls([m[0] for m in matches], [m[1] for m in matches], units)
+
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
+
+
+def _matches(text: str, spec: Highlight) -> _Found:
+    """Every match, in order."""
+    if (units := _run_units(spec)) is not None and (runs := _run_matches(text, units)) is not None:
+        return runs
     matches = []
-    for start, end in zip(*(a[keys[at] == found].tolist() for a in (starts, ends)), strict=True):
-        read = text[start:end].translate(reading)
-        if read in terms:
-            matches.append((start, end, read))
-    return matches
-
-
-def _matches(text: str, spec: Highlight) -> list[tuple[int, int, str]]:
-    """(start, end, query unit) of every match, in order."""
-    found: list[tuple[int, int, str]] | None = None
-    if (units := _run_units(spec)) is not None:
-        found = _run_matches(text, units)
-    if found is None and (spec.terms or spec.sequences):
-        found = [
+    if spec.terms or spec.sequences:
+        matches = [
             (m.start(), m.end(), _unit(text[m.start() : m.end()]))
             for m in _pattern(spec).finditer(text)
         ]
-    found = found or []
     if spec.numbers:
-        found += [
+        matches += [
             (number.start, number.end, number.query_term())
             for number in find_document_numbers(text)
             if spec.numbers & set(number.index_terms())
         ]
-        found.sort()
-    return found
+        matches.sort()
+    return _Found.of(matches)
 
 
 def match_spans(text: str, spec: Highlight) -> list[tuple[int, int]]:
     """Character spans of everything in ``text`` the query matched."""
-    return [(start, end) for start, end, _ in _matches(text, spec)]
+    return _matches(text, spec).spans()
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -390,47 +442,44 @@ def highlight(text: str, spec: Highlight) -> str:
     return mark(text, match_spans(text, spec))
 
 
-def _best_start(matches: list[tuple[int, int, str]], width: int) -> int:
+def _best_start(found: _Found, width: int) -> int:
     """Where the ``width`` characters holding the most distinct query units (then the most
     matches) begin: at one of the matches."""
-    if len(matches) >= MANY_MATCHES:
-        ids: dict[str, int] = {}
-        units = np.array([ids.setdefault(unit, len(ids)) for _, _, unit in matches])
-        if len(matches) * len(ids) <= 1 << 21:
-            return _best_start_at_once(matches, units, len(ids), width)
-    best_units, best_matches, best = 0, 0, matches[0][0]
-    in_window: dict[str, int] = {}
+    starts, ends, units = found.starts, found.ends, found.units
+    distinct = max(units) + 1
+    if len(units) >= MANY_MATCHES and len(units) * distinct <= 1 << 21:
+        return _best_start_at_once(found, distinct, width)
+    best_units, best_matches, best = 0, 0, starts[0]
+    in_window: dict[int, int] = {}
     held = left = 0  # distinct units in the window, and where it begins
-    for right, (_, end, unit) in enumerate(matches):
+    for right, (end, unit) in enumerate(zip(ends, units, strict=True)):
         times = in_window.get(unit, 0)
         in_window[unit] = times + 1
         held += not times
-        while left < right and end - matches[left][0] > width:
-            gone = matches[left][2]
+        while left < right and end - starts[left] > width:
+            gone = units[left]
             in_window[gone] -= 1
             held -= not in_window[gone]
             left += 1
         count = right - left + 1
         if held > best_units or (held == best_units and count > best_matches):
-            best_units, best_matches, best = held, count, matches[left][0]
+            best_units, best_matches, best = held, count, starts[left]
     return best
 
 
-def _best_start_at_once(
-    matches: list[tuple[int, int, str]], units: np.ndarray, distinct: int, width: int
-) -> int:
+def _best_start_at_once(found: _Found, distinct: int, width: int) -> int:
     """``_best_start`` for many matches, every window at once: each match's window starts at
     the first match within ``width`` of its end (never moving back), and holds the units
     whose counts differ between the two ends of the window."""
-    starts = np.array([start for start, _, _ in matches])
-    ends = np.array([end for _, end, _ in matches])
-    right = np.arange(len(matches))
+    starts, ends = np.array(found.starts), np.array(found.ends)
+    count = len(starts)
+    right = np.arange(count)
     left = np.maximum.accumulate(np.minimum(right, np.searchsorted(starts, ends - width)))
-    seen = np.zeros((len(matches) + 1, distinct), dtype=np.int32)
-    seen[right + 1, units] = 1
+    seen = np.zeros((count + 1, distinct), dtype=np.int32)
+    seen[right + 1, found.units] = 1
     np.cumsum(seen, axis=0, out=seen)
     held = np.count_nonzero(seen[right + 1] > seen[left], axis=1)
-    best = int(np.argmax(held * (len(matches) + 1) + (right - left + 1)))  # the first best
+    best = int(np.argmax(held * (count + 1) + (right - left + 1)))  # the first best
     return int(starts[left[best]])
 
 
@@ -447,13 +496,13 @@ def _word_boundary(text: str, position: int, backwards: bool) -> int:
 
 def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
     """A short HTML excerpt of ``text`` around its best cluster of matches."""
-    matches = _matches(text, spec)
+    found = _matches(text, spec)
     start = 0
-    if matches:
-        start = max(0, _best_start(matches, width - CONTEXT_CHARS) - CONTEXT_CHARS)
+    if found.starts:
+        start = max(0, _best_start(found, width - CONTEXT_CHARS) - CONTEXT_CHARS)
     start = _word_boundary(text, start, backwards=True)
     end = _word_boundary(text, start + width, backwards=False)
-    spans = [(s, e) for s, e, _ in matches if s < end and e > start]
+    spans = [(s, e) for s, e in zip(found.starts, found.ends, strict=True) if s < end and e > start]
     html = mark(text, spans, start, end).replace("\n", " ").strip()
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text.rstrip()) else ""
