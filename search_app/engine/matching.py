@@ -142,11 +142,9 @@ class Engine:
     def _count_bare(self, folded: str, everywhere: Postings) -> np.ndarray:
         left = everywhere.counts.astype(np.float64)
         for spelled in spellings(folded):
-            accented = self.postings.get("exact", spelled)  # cached, found or not
-            if len(accented.docs):
-                np.subtract.at(
-                    left, np.searchsorted(everywhere.docs, accented.docs), accented.counts
-                )
+            docs, counts = self.postings.frequencies("exact", spelled)  # no weights needed
+            if len(docs):
+                np.subtract.at(left, np.searchsorted(everywhere.docs, docs), counts)
         mask = np.zeros(len(self.live), dtype=bool)
         mask[everywhere.docs[left > 0.5]] = True
         return mask
@@ -284,8 +282,8 @@ class Engine:
         if len(distinct) <= keep:
             return distinct
         frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in distinct}
-        rarest = sorted(distinct, key=lambda t: frequency[t.folded])[:keep]
-        return [t for t in distinct if t in rarest]
+        rarest = {t.folded for t in sorted(distinct, key=lambda t: frequency[t.folded])[:keep]}
+        return [t for t in distinct if t.folded in rarest]
 
     def _weighted_terms(self, terms: list[Term]) -> list[tuple[Term, float, bool]]:
         """The syllables that score a query, each with its weight and whether it also scores

@@ -114,8 +114,9 @@ class PostingCache:
         at = int(np.searchsorted(keys, key))
         return at if at < len(keys) and keys[at] == key else None
 
-    def _frequencies(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """A term's live documents (ascending) and how often each holds it."""
+    def frequencies(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's live documents (ascending) and how often each holds it, read without
+        computing its weights nor keeping it (a slice of the mapped arrays, for their fields)."""
         if field in MAPPED:
             slot = self._slot(field, term)
             if slot is None:
@@ -138,7 +139,7 @@ class PostingCache:
         return docs[keep].astype(np.int32), tf[keep]
 
     def _load(self, field: str, term: str) -> Postings:
-        docs, tf = self._frequencies(field, term)
+        docs, tf = self.frequencies(field, term)
         if not len(docs):
             return EMPTY
         return Postings(docs, self._bm25(field, docs, tf.astype(np.float32)), tf)
