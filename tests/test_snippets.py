@@ -120,9 +120,7 @@ def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
         return [(m.start(), m.end(), snippets._unit(text[m.start() : m.end()])) for m in found]
 
     def run_matches(text):
-        found = snippets._run_matches(text, units)
-        named = [units.terms[unit] for unit in found.units]
-        return list(zip(found.starts, found.ends, named, strict=True))
+        return [(s, e, units.terms[k]) for s, e, k in snippets._run_matches(text, units)]
 
     def spans(matches):
         return [(start, end) for start, end, _ in matches]

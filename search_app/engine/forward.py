@@ -18,6 +18,7 @@ import numpy as np
 from indexer.arrays.store import Arrays
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_ALL = np.arange(4097)  # every place of a few values
 GATHERED = 120_000  # candidates' syllables up to which word_for_word reads them whole
 
 
@@ -261,7 +262,10 @@ def _find(values: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndar
     than ``np.isin`` on a hundred articles' codes)."""
     if not len(distinct):
         return _EMPTY, _EMPTY
-    where = _maybe(values.astype(np.uint16), distinct)
+    # Below a few thousand values the table costs more than it saves.
+    where = (
+        _maybe(values.astype(np.uint16), distinct) if len(values) > 4096 else _ALL[: len(values)]
+    )
     at = np.minimum(np.searchsorted(distinct, values[where]), len(distinct) - 1)
     held = distinct[at] == values[where]
     return where[held], at[held]

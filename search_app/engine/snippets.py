@@ -193,7 +193,7 @@ def _by_first_letter(parts: list[tuple[str, str]]) -> str:
     return "|".join(f"(?<={first})(?:{'|'.join(rests)})" for first, rests in merged)
 
 
-REPEATED = 100  # texts read in the reordered alphabet, after which a pattern is recompiled
+REPEATED = 50  # texts read in the reordered alphabet (2-3 pages), then recompiled
 
 
 class _Pattern:
@@ -330,11 +330,12 @@ def _run_units(spec: Highlight) -> _Runs | None:
     )
 
 
-def _run_matches(text: str, units: _Runs) -> _Found | None:
-    """The matches of bare syllables as whole runs of the text; None beyond the BMP."""
+def _run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
+    """The matches of bare syllables as whole runs of the text, each with the number of its
+    syllable (in ``units.terms``); None beyond the BMP."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if not len(codes):
-        return _Found([], [], [])
+        return []
     if int(codes.max()) > 0xFFFF:
         return None
     letters_table, kinds_table = _run_tables()
@@ -361,52 +362,35 @@ def _run_matches(text: str, units: _Runs) -> _Found | None:
         wanted = units.letters[np.repeat(units.firsts[which], lengths) + step]
         right = ~np.logical_or.reduceat(read != wanted, offsets)
         starts, ends, which = starts[right], ends[right], which[right]
-    return _Found(starts.tolist(), ends.tolist(), which.tolist())
+    return list(zip(starts.tolist(), ends.tolist(), which.tolist(), strict=True))
 
 
-@dataclass(frozen=True)
-class _Found:
-    """Matches in a text, in order: where each starts and ends, and which query unit it is
-    (numbers that are equal exactly when the units are)."""
-
-    starts: list[int]
-    ends: list[int]
-    units: list[int]
-
-    @classmethod
-    def of(cls, matches: list[tuple[int, int, str]]) -> _Found:
-        """From (start, end, query unit) tuples."""
-        ids: dict[str, int] = {}
-        units = [ids.setdefault(unit, len(ids)) for _, _, unit in matches]
-        return cls([m[0] for m in matches], [m[1] for m in matches], units)
-
-    def spans(self) -> list[tuple[int, int]]:
-        return list(zip(self.starts, self.ends, strict=True))
+Match = tuple[int, int, str | int]  # start, end, and the query unit (equal for equal units)
 
 
-def _matches(text: str, spec: Highlight) -> _Found:
-    """Every match, in order."""
+def _matches(text: str, spec: Highlight) -> list[Match]:
+    """(start, end, query unit) of every match, in order."""
     if (units := _run_units(spec)) is not None and (runs := _run_matches(text, units)) is not None:
         return runs
-    matches = []
+    found: list[Match] = []
     if spec.terms or spec.sequences:
-        matches = [
+        found = [
             (m.start(), m.end(), _unit(text[m.start() : m.end()]))
             for m in _pattern(spec).finditer(text)
         ]
     if spec.numbers:
-        matches += [
+        found += [
             (number.start, number.end, number.query_term())
             for number in find_document_numbers(text)
             if spec.numbers & set(number.index_terms())
         ]
-        matches.sort()
-    return _Found.of(matches)
+        found.sort()
+    return found
 
 
 def match_spans(text: str, spec: Highlight) -> list[tuple[int, int]]:
     """Character spans of everything in ``text`` the query matched."""
-    return _matches(text, spec).spans()
+    return [(start, end) for start, end, _ in _matches(text, spec)]
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -442,44 +426,45 @@ def highlight(text: str, spec: Highlight) -> str:
     return mark(text, match_spans(text, spec))
 
 
-def _best_start(found: _Found, width: int) -> int:
+def _best_start(matches: list[Match], width: int) -> int:
     """Where the ``width`` characters holding the most distinct query units (then the most
     matches) begin: at one of the matches."""
-    starts, ends, units = found.starts, found.ends, found.units
-    distinct = max(units) + 1
-    if len(units) >= MANY_MATCHES and len(units) * distinct <= 1 << 21:
-        return _best_start_at_once(found, distinct, width)
-    best_units, best_matches, best = 0, 0, starts[0]
-    in_window: dict[int, int] = {}
+    if len(matches) >= MANY_MATCHES:
+        ids: dict[str | int, int] = {}
+        units = np.array([ids.setdefault(unit, len(ids)) for _, _, unit in matches])
+        if len(matches) * len(ids) <= 1 << 21:
+            return _best_start_at_once(matches, units, len(ids), width)
+    best_units, best_matches, best = 0, 0, matches[0][0]
+    in_window: dict[str | int, int] = {}
     held = left = 0  # distinct units in the window, and where it begins
-    for right, (end, unit) in enumerate(zip(ends, units, strict=True)):
+    for right, (_, end, unit) in enumerate(matches):
         times = in_window.get(unit, 0)
         in_window[unit] = times + 1
         held += not times
-        while left < right and end - starts[left] > width:
-            gone = units[left]
+        while left < right and end - matches[left][0] > width:
+            gone = matches[left][2]
             in_window[gone] -= 1
             held -= not in_window[gone]
             left += 1
         count = right - left + 1
         if held > best_units or (held == best_units and count > best_matches):
-            best_units, best_matches, best = held, count, starts[left]
+            best_units, best_matches, best = held, count, matches[left][0]
     return best
 
 
-def _best_start_at_once(found: _Found, distinct: int, width: int) -> int:
+def _best_start_at_once(matches: list[Match], units: np.ndarray, distinct: int, width: int) -> int:
     """``_best_start`` for many matches, every window at once: each match's window starts at
     the first match within ``width`` of its end (never moving back), and holds the units
     whose counts differ between the two ends of the window."""
-    starts, ends = np.array(found.starts), np.array(found.ends)
-    count = len(starts)
-    right = np.arange(count)
+    starts = np.array([start for start, _, _ in matches])
+    ends = np.array([end for _, end, _ in matches])
+    right = np.arange(len(matches))
     left = np.maximum.accumulate(np.minimum(right, np.searchsorted(starts, ends - width)))
-    seen = np.zeros((count + 1, distinct), dtype=np.int32)
-    seen[right + 1, found.units] = 1
+    seen = np.zeros((len(matches) + 1, distinct), dtype=np.int32)
+    seen[right + 1, units] = 1
     np.cumsum(seen, axis=0, out=seen)
     held = np.count_nonzero(seen[right + 1] > seen[left], axis=1)
-    best = int(np.argmax(held * (count + 1) + (right - left + 1)))  # the first best
+    best = int(np.argmax(held * (len(matches) + 1) + (right - left + 1)))  # the first best
     return int(starts[left[best]])
 
 
@@ -496,13 +481,13 @@ def _word_boundary(text: str, position: int, backwards: bool) -> int:
 
 def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
     """A short HTML excerpt of ``text`` around its best cluster of matches."""
-    found = _matches(text, spec)
+    matches = _matches(text, spec)
     start = 0
-    if found.starts:
-        start = max(0, _best_start(found, width - CONTEXT_CHARS) - CONTEXT_CHARS)
+    if matches:
+        start = max(0, _best_start(matches, width - CONTEXT_CHARS) - CONTEXT_CHARS)
     start = _word_boundary(text, start, backwards=True)
     end = _word_boundary(text, start + width, backwards=False)
-    spans = [(s, e) for s, e in zip(found.starts, found.ends, strict=True) if s < end and e > start]
+    spans = [(s, e) for s, e, _ in matches if s < end and e > start]
     html = mark(text, spans, start, end).replace("\n", " ").strip()
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text.rstrip()) else ""
