@@ -209,8 +209,9 @@ class Engine:
                 combined |= mask
         return combined
 
-    def _conjuncts(self, parsed: ParsedQuery) -> tuple[list[Node], list[Node]] | None:
-        """A plain query's positive conjuncts and its exclusions; None for OR queries.
+    def _conjuncts(self, parsed: ParsedQuery) -> tuple[list[Node], list[Node], bool] | None:
+        """A plain query's positive conjuncts, its exclusions, and whether it is pasted text;
+        None for OR queries.
 
         A pasted text's conjuncts are its telling syllables (``informative``), and its dashes
         exclude nothing.
@@ -223,16 +224,16 @@ class Engine:
             return None
         terms = parsed.positive_terms()
         if len(terms) > LONG_QUERY:
-            return list(self.informative(terms, PASTED_CLAUSES)), []
+            return list(self.informative(terms, PASTED_CLAUSES)), [], True
         positive = [node for node in nodes if not isinstance(node, Not)]
-        return positive, [node for node in nodes if isinstance(node, Not)]
+        return positive, [node for node in nodes if isinstance(node, Not)], False
 
     def clauses(self, parsed: ParsedQuery, spelling: str = ACCENTED) -> Clauses | None:
         """A plain query's conjuncts with their masks and weights; None for OR queries."""
         conjuncts = self._conjuncts(parsed)
         if conjuncts is None:
             return None
-        positive, excluded = conjuncts
+        positive, excluded, pasted = conjuncts
         allowed = self.live.copy()
         for node in excluded:
             allowed &= self.match(node, spelling)
@@ -241,7 +242,7 @@ class Engine:
         counts = np.array([np.count_nonzero(mask) for mask in masks], dtype=np.float64)
         weights = np.log(1.0 + (live - counts + 0.5) / (counts + 0.5))
         weights[counts == 0] = 0.0  # a word no article has tells no article from another
-        share = NEAR_SHARE_PASTED if len(parsed.positive_terms()) > LONG_QUERY else NEAR_SHARE
+        share = NEAR_SHARE_PASTED if pasted else NEAR_SHARE
         return Clauses(positive, masks, weights.astype(np.float32), allowed, share)
 
     def holding_every_syllable(self, parsed: ParsedQuery) -> np.ndarray | None:
