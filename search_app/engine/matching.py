@@ -19,8 +19,7 @@ headline or a remembered sentence first.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
@@ -29,7 +28,7 @@ import numpy as np
 from indexer.text.terms import syllable_hash
 from indexer.text.vietnamese import spellings
 from search_app.engine.forward import ForwardStore
-from search_app.engine.postings import MaskCache, PostingCache, Postings
+from search_app.engine.postings import MaskCache, PostingCache, Postings, Recent
 from search_app.engine.scoring import CandidateScores
 from search_app.query.language import (
     LONG_QUERY,
@@ -55,7 +54,7 @@ EXACT_WEIGHT = 1.0  # the syllable spelled with the diacritics the user typed
 WORD_WEIGHT = 0.5  # an underthesea word of the query
 DOCNUM_WEIGHT = 3.0  # a cited document number
 ALTERNATIVE_WEIGHT = 0.3  # a syllable of another form of an abbreviation than the one typed
-SEQUENCES_KEPT = 512  # words' and phrases' document lists remembered per commit
+SEQUENCES_KEPT = 512  # words' and phrases' document lists (and rarity orders) per commit
 PAIR_BOOST = 1.0  # score x (1 + boost * share of the query's adjacent pairs found adjacent)
 NEAR_SHARE = 0.5  # a near match holds at least this share of a query's weight
 NEAR_POWER = 2.0  # a near match's score x (share of the query's weight it holds) ** power
@@ -118,9 +117,9 @@ class Engine:
         self.postings = postings
         self.live = live
         self.forward = forward
-        self._sequences: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._sequences = Recent(lambda: SEQUENCES_KEPT)  # each counted as 1
+        self._rarity = Recent(lambda: SEQUENCES_KEPT)
         self.masks = MaskCache(len(live))
-        self._lock = threading.Lock()
 
     def _mask(self, field: str, term: str) -> np.ndarray:
         docs = self.postings.get(field, term).docs
@@ -166,19 +165,13 @@ class Engine:
         """Documents holding these syllable codes side by side, remembered per commit (a
         query matched twice, as typed and then in any spelling, asks twice)."""
         key = codes.tobytes()
-        with self._lock:
-            docs = self._sequences.get(key)
-            if docs is not None:
-                self._sequences.move_to_end(key)
+        docs = self._sequences.get(key)
         if docs is None:
             # Every occurrence of the rarest syllable is checked: cheaper, measured, than
             # finding the occurrences inside each candidate first.
             found = self.forward.holding(codes, None, len(self.live))
             docs = np.flatnonzero(found).astype(np.int32)
-            with self._lock:
-                self._sequences[key] = docs
-                while len(self._sequences) > SEQUENCES_KEPT:
-                    self._sequences.popitem(last=False)
+            self._sequences.put(key, docs, 1)  # counted, not weighed: SEQUENCES_KEPT of them
         mask = np.zeros(len(self.live), dtype=bool)
         mask[docs] = True
         return mask
@@ -282,9 +275,18 @@ class Engine:
         distinct = list({t.folded: t for t in terms}.values())
         if len(distinct) <= keep:
             return distinct
-        frequency = {t.folded: self.postings.doc_frequency("text", t.folded) for t in distinct}
-        rarest = {t.folded for t in sorted(distinct, key=lambda t: frequency[t.folded])[:keep]}
+        rarest = set(self._by_rarity(tuple(t.folded for t in distinct))[:keep])
         return [t for t in distinct if t.folded in rarest]
+
+    def _by_rarity(self, folded: tuple[str, ...]) -> list[str]:
+        """Syllables from the rarest, in their order on a tie: remembered, since a pasted
+        text asks for its telling syllables half a dozen times."""
+        order = self._rarity.get(folded)
+        if order is None:
+            frequency = {f: self.postings.doc_frequency("text", f) for f in folded}
+            order = sorted(folded, key=frequency.__getitem__)
+            self._rarity.put(folded, order, 1)
+        return order
 
     def _weighted_terms(self, terms: list[Term]) -> list[tuple[Term, float, bool]]:
         """The syllables that score a query, each with its weight and whether it also scores
