@@ -14,6 +14,7 @@ shingles, computed from the syllable codes the searcher already holds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -45,6 +46,11 @@ class Signatures:
         same = np.count_nonzero(minima == self.minima[docnum], axis=1)
         if not same.any():  # nothing in common: most results against the page's leaders
             return np.zeros(len(sizes))
+        return self._shared(docnum, same, sizes)
+
+    def _shared(self, docnum: int, same: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """The estimated overlap from the number of signature hashes each other document
+        has in common with this one."""
         jaccard = same / self.minima.shape[1]
         common = jaccard / (1.0 + jaccard) * (sizes + self.sizes[docnum])
         smaller = np.maximum(1, np.minimum(sizes, self.sizes[docnum]))
@@ -68,15 +74,12 @@ class Signatures:
         likely = others[self.overlaps(docnum, others) >= THRESHOLD]
         return np.array([o for o in likely.tolist() if self.confirmed(docnum, o)], dtype=np.int64)
 
-    def _join(
-        self, groups: list[list[int]], leaders: np.ndarray, sizes: np.ndarray, docnum: int
-    ) -> bool:
-        """Add a document to the group it duplicates, if there is one (``leaders``, ``sizes``:
-        the signatures and sizes of the groups' first documents)."""
-        shared = self._estimate(docnum, leaders[: len(groups)], sizes[: len(groups)])
-        if not (shared >= THRESHOLD).any():  # most results duplicate nothing before them
-            return False
-        for best in np.argsort(-shared):
+    def _join(self, groups: list[list[int]], docnum: int, same: np.ndarray) -> bool:
+        """Add a document to the group it duplicates, if there is one (``same``: how many
+        signature hashes it shares with each group's first document)."""
+        leaders = np.array([group[0] for group in groups])
+        shared = self._shared(docnum, same, self.sizes[leaders])
+        for best in np.argsort(-shared, kind="stable"):
             if shared[best] < THRESHOLD:
                 return False
             if self.confirmed(groups[best][0], docnum):
@@ -86,18 +89,32 @@ class Signatures:
 
     def page(self, ordered: Pushback, size: int) -> tuple[list[list[int]], bool]:
         """Take the next ``size`` groups from ``ordered`` (leader first in each) and say
-        whether it has more documents; the first document of the next page is pushed back."""
+        whether it has more documents; the first document of the next page is pushed back.
+
+        Documents are taken as many at a time as could still fit on the page (each makes at
+        most one group), and their signatures compared with the leaders' and each other's
+        at once: most share nothing with any document before them."""
         groups: list[list[int]] = []
-        leaders = np.empty((size, self.minima.shape[1]), dtype=self.minima.dtype)
-        sizes = np.empty(size, dtype=self.sizes.dtype)
-        for docnum in ordered:
-            if groups and self._join(groups, leaders, sizes, docnum):
-                continue
-            if len(groups) == size:
-                ordered.push(docnum)
-                return groups, True
-            leaders[len(groups)], sizes[len(groups)] = self.minima[docnum], self.sizes[docnum]
-            groups.append([docnum])
+        while batch := list(itertools.islice(ordered, size + 1 - len(groups))):
+            leaders = [group[0] for group in groups]
+            known = np.array(leaders + batch)
+            minima = self.minima[known]
+            same = np.count_nonzero(minima[len(leaders) :, None, :] == minima[None], axis=2)
+            same[:, len(leaders) :] = np.tril(same[:, len(leaders) :], -1)  # only those before
+            same[self.sizes[batch] == 0] = 0  # too short to compare
+            touches = same.any(axis=1).tolist()
+            column = dict(zip(leaders, range(len(leaders)), strict=True))
+            for at, docnum in enumerate(batch):
+                if touches[at] and groups:
+                    columns = [column[group[0]] for group in groups]
+                    if self._join(groups, docnum, same[at, columns]):
+                        continue
+                if len(groups) == size:
+                    for later in reversed(batch[at:]):
+                        ordered.push(later)
+                    return groups, True
+                column[docnum] = len(leaders) + at
+                groups.append([docnum])
         return groups, False
 
 
