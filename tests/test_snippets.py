@@ -1,3 +1,4 @@
+import random
 import re
 
 from search_app.engine.snippets import Highlight, highlight, match_spans, snippet
@@ -135,6 +136,41 @@ def test_many_bare_syllables_in_a_long_text_match_as_the_pattern_does():
     wide = text + "𝐁ac"
     assert snippets._run_matches(wide, units) is None
     assert snippets.match_spans(wide, spec)[: len(by_pattern)] == spans(by_pattern)
+
+
+def test_short_and_long_texts_runs_agree():
+    import search_app.engine.snippets as snippets
+
+    terms = {"bac", "kan", "nam", "2012", "da", "nang", "thong", "tin", "москва", "so", "ban"}
+    units = snippets._run_units(Highlight(frozenset(terms)))
+    rng = random.Random(3)
+    pieces = [*TEXT.split(), "Năm2012", "BẮC", "Bắc²", "x2012", "ĐÀ", "nẴNG", "thông-tin,", "Ǆ"]
+    pieces += ["МОСКВА", "москва", "ﬁn", "ＢＡＣ", "bắc\u0301", "ba\u0300c", "_", "—", "", "20123"]
+    texts = ["", "—", "Bắc Kạn"]
+    texts += [" ".join(rng.choices(pieces, k=rng.randint(1, 80))) for _ in range(300)]
+    assert any(snippets._short_run_matches(text, units) for text in texts)
+    for text in texts:
+        assert snippets._short_run_matches(text, units) == snippets._numpy_run_matches(
+            text, units
+        ), text
+    wide = "Bắc Kạn 𝐁ac"
+    assert snippets._short_run_matches(wide, units) is None
+    assert snippets._numpy_run_matches(wide, units) is None
+
+
+def test_the_key_table_finds_each_key_and_nothing_else():
+    import numpy as np
+
+    from search_app.engine.snippets import _KeyTable
+
+    rng = np.random.default_rng(5)
+    for count in (1, 2, 30, 3000):
+        keys = np.unique(rng.integers(0, 2**62, count, dtype=np.int64))
+        table = _KeyTable.of(keys)
+        others = rng.integers(0, 2**62, 5000, dtype=np.int64)
+        asked = rng.permutation(np.concatenate([keys, others]))
+        expected = np.array([np.searchsorted(keys, k) if k in keys else -1 for k in asked])
+        assert np.array_equal(table.find(asked), expected)
 
 
 def test_the_runs_tables_are_built_by_the_warm_up(archive_search):

@@ -279,6 +279,7 @@ def prepare_snippets() -> None:
     """Build the tables snippets read, before the first one (and before a server forks)."""
     _alphabet()
     _run_tables()
+    _read_as()
 
 
 def _runs_key(total: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -288,13 +289,15 @@ def _runs_key(total: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndar
 @dataclass(frozen=True)
 class _Runs:
     """A spec's bare syllables as ``_run_matches`` compares them with runs: their keys
-    (sorted) and, for each key, its syllable and the letters the patterns read it as."""
+    (sorted, in ``table``) and, for each key, its syllable and the letters the patterns
+    read it as."""
 
-    keys: np.ndarray
+    table: _KeyTable
     terms: list[str]
     letters: np.ndarray  # every syllable's letters, end to end
     firsts: np.ndarray  # where each syllable's letters begin
     lengths: np.ndarray
+    by_letters: dict[str, int]  # a syllable's letters as read -> its number (short texts)
 
 
 @lru_cache(maxsize=512)
@@ -322,35 +325,69 @@ def _run_units(spec: Highlight) -> _Runs | None:
     lengths = np.array([len(by_key[key][1]) for key in keys])
     letters = np.array([c for key in keys for c in by_key[key][1]], dtype=np.int64)
     return _Runs(
-        np.array(keys, dtype=np.int64),
+        _KeyTable.of(np.array(keys, dtype=np.int64)),
         [by_key[key][0] for key in keys],
         letters,
         np.cumsum(lengths) - lengths,
         lengths,
+        {"".join(map(chr, by_key[key][1])): i for i, key in enumerate(keys)},
     )
+
+
+SHORT_TEXT = 400  # characters: below this, a text's runs are read in Python (titles)
+_RUN = re.compile(r"[^\W\d_]+|\d+")  # a run of letters, or of digits, as the kinds tell
+
+
+@lru_cache(maxsize=1)
+def _read_as() -> dict[int, int]:
+    """``_run_tables``' letters as a ``str.translate`` table: each spelling to its letter."""
+    letters = _run_tables()[0]
+    return {code: int(letters[code]) for code in np.flatnonzero(letters != np.arange(0x10000))}
+
+
+def _short_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
+    """``_run_matches`` of a short text, where numpy's fixed costs outweigh a loop over
+    its few runs."""
+    if text and max(text) > "\uffff":
+        return None
+    read = text.translate(_read_as())  # one code point for one: the offsets hold
+    found = []
+    for run in _RUN.finditer(read):
+        which = units.by_letters.get(run.group())
+        if which is not None:
+            found.append((run.start(), run.end(), which))
+    return found
 
 
 def _run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
     """The matches of bare syllables as whole runs of the text, each with the number of its
     syllable (in ``units.terms``); None beyond the BMP."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(text) < SHORT_TEXT:
+        return _short_run_matches(text, units)
+    return _numpy_run_matches(text, units)
+
+
+def _numpy_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
+    """``_run_matches`` in numpy, every run at once."""
+    codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(codes) != len(text):  # beyond the BMP
+        return None
     if not len(codes):
         return []
-    if int(codes.max()) > 0xFFFF:
-        return None
     letters_table, kinds_table = _run_tables()
-    kinds, letters = kinds_table[codes], letters_table[codes]
+    kinds = kinds_table.take(codes)
     edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
     starts = np.concatenate(([0], edges))
     ends = np.concatenate((edges, [len(codes)]))
     runs = kinds[starts] != 0
     starts, ends = starts[runs], ends[runs]
+    letters = letters_table.take(codes)
     sums = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(letters, out=sums[1:])
     found = _runs_key(sums[ends] - sums[starts], letters[starts], letters[ends - 1])
-    at = np.minimum(np.searchsorted(units.keys, found), len(units.keys) - 1)
+    at = units.table.find(found)
     # The runs whose key is a syllable's, of its length, then letter by letter, all at once.
-    hit = np.flatnonzero(units.keys[at] == found)
+    hit = np.flatnonzero(at >= 0)
     starts, ends, which = starts[hit], ends[hit], at[hit]
     same = ends - starts == units.lengths[which]
     starts, ends, which = starts[same], ends[same], which[same]
@@ -363,6 +400,39 @@ def _run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
         right = ~np.logical_or.reduceat(read != wanted, offsets)
         starts, ends, which = starts[right], ends[right], which[right]
     return list(zip(starts.tolist(), ends.tolist(), which.tolist(), strict=True))
+
+
+_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+
+
+@dataclass(frozen=True)
+class _KeyTable:
+    """Sorted keys found by a multiplicative hash into a table of their places (rather than
+    a binary search per run): one multiplier under which no two keys share a slot."""
+
+    keys: np.ndarray
+    multiplier: np.uint64
+    shift: np.uint64
+    slots: np.ndarray  # a key's place among ``keys``, -1 for none
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> _KeyTable:
+        bits = max(8, len(keys).bit_length() + 4)
+        while True:
+            for multiplier in map(np.uint64, _MULTIPLIERS):
+                shift = np.uint64(64 - bits)
+                hashed = (keys.view(np.uint64) * multiplier) >> shift
+                if len(np.unique(hashed)) == len(keys):
+                    slots = np.full(1 << bits, -1, dtype=np.int64)
+                    slots[hashed] = np.arange(len(keys))
+                    return cls(keys, multiplier, shift, slots)
+            bits += 1
+
+    def find(self, found: np.ndarray) -> np.ndarray:
+        """Each key's place among the keys, or -1."""
+        at = self.slots.take((found.view(np.uint64) * self.multiplier) >> self.shift)
+        at[self.keys.take(at) != found] = -1  # -1 takes the last key, which another key is not
+        return at
 
 
 Match = tuple[int, int, str | int]  # start, end, and the query unit (equal for equal units)
