@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 from indexer.metadata.gazetteer import province_by_slug
 from indexer.metadata.topics import topic_by_slug
 from indexer.text.vietnamese import fold, slugify
-from search_app.engine.facets import FacetTables
+from search_app.engine.facets import FacetField, FacetTables
 from search_app.results import FACETS, Facet, FacetValue, SearchRequest
 
 FACET_TITLES = {
@@ -63,6 +63,21 @@ def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) 
     return cache[key]
 
 
+def _labels(
+    searcher: Searcher, tables: FacetTables, table: FacetField, ordinals: list[int]
+) -> list[str]:
+    """The labels of some values of a facet, each found once per commit."""
+    known = table.labels
+    found = []
+    for ordinal in ordinals:
+        label = known[ordinal]
+        if label is None:
+            label = facet_label(searcher, tables, table.name, table.values[ordinal])
+            known[ordinal] = label
+        found.append(label)
+    return found
+
+
 def count_facets(
     searcher: Searcher,
     tables: FacetTables,
@@ -86,11 +101,16 @@ def count_facets(
         for value in selected:
             if (ordinal := table.ordinal(value)) is not None:
                 shown[ordinal] = True
-        values = []
-        for ordinal in np.flatnonzero(shown).tolist():
-            value = table.values[ordinal]
-            label = facet_label(searcher, tables, name, value)
-            values.append(FacetValue(value, label, int(counts[ordinal]), value in selected))
+        ordinals = np.flatnonzero(shown).tolist()
+        values = [
+            FacetValue(table.values[ordinal], label, count, table.values[ordinal] in selected)
+            for ordinal, label, count in zip(
+                ordinals,
+                _labels(searcher, tables, table, ordinals),
+                counts[ordinals].tolist(),
+                strict=True,
+            )
+        ]
         known = {v.value for v in values}
         values += [
             FacetValue(value, facet_label(searcher, tables, name, value), 0, True)

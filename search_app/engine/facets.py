@@ -23,9 +23,11 @@ class FacetField:
     values: list[str]  # ordinal -> value (the indexed term)
     docs: np.ndarray  # int32 document numbers ...
     ords: np.ndarray  # ... and the ordinal of the value each carries (one pair per value)
+    labels: list[str | None] = field(init=False)  # ordinal -> label, found on first use
 
     def __post_init__(self) -> None:
         self._ordinals = {value: i for i, value in enumerate(self.values)}
+        self.labels = [None] * len(self.values)
 
     def ordinal(self, value: str) -> int | None:
         """The ordinal of a value, or None when no document has it."""

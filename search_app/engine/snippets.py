@@ -402,35 +402,38 @@ def _numpy_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | 
     return list(zip(starts.tolist(), ends.tolist(), which.tolist(), strict=True))
 
 
-_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SHARED = -2  # a slot two keys hash to
 
 
 @dataclass(frozen=True)
 class _KeyTable:
-    """Sorted keys found by a multiplicative hash into a table of their places (rather than
-    a binary search per run): one multiplier under which no two keys share a slot."""
+    """Sorted keys found through a multiplicative hash into a table of their places, 16 to
+    32 slots a key, rather than by a binary search per run; the few keys that share a slot
+    are searched for."""
 
     keys: np.ndarray
-    multiplier: np.uint64
     shift: np.uint64
-    slots: np.ndarray  # a key's place among ``keys``, -1 for none
+    slots: np.ndarray  # a key's place among ``keys``; -1 for none, _SHARED
 
     @classmethod
     def of(cls, keys: np.ndarray) -> _KeyTable:
         bits = max(8, len(keys).bit_length() + 4)
-        while True:
-            for multiplier in map(np.uint64, _MULTIPLIERS):
-                shift = np.uint64(64 - bits)
-                hashed = (keys.view(np.uint64) * multiplier) >> shift
-                if len(np.unique(hashed)) == len(keys):
-                    slots = np.full(1 << bits, -1, dtype=np.int64)
-                    slots[hashed] = np.arange(len(keys))
-                    return cls(keys, multiplier, shift, slots)
-            bits += 1
+        shift = np.uint64(64 - bits)
+        hashed = (keys.view(np.uint64) * _MULTIPLIER) >> shift
+        slots = np.full(1 << bits, -1, dtype=np.int32)
+        slots[hashed] = np.arange(len(keys))
+        values, counts = np.unique(hashed, return_counts=True)
+        slots[values[counts > 1]] = _SHARED
+        return cls(keys, shift, slots)
 
     def find(self, found: np.ndarray) -> np.ndarray:
         """Each key's place among the keys, or -1."""
-        at = self.slots.take((found.view(np.uint64) * self.multiplier) >> self.shift)
+        at = self.slots.take((found.view(np.uint64) * _MULTIPLIER) >> self.shift)
+        shared = np.flatnonzero(at == _SHARED)
+        if len(shared):
+            searched = np.searchsorted(self.keys, found[shared])
+            at[shared] = np.minimum(searched, len(self.keys) - 1)
         at[self.keys.take(at) != found] = -1  # -1 takes the last key, which another key is not
         return at
 
