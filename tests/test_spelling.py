@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search_app.query.spelling import Vocabulary, correct, domain_phrases, suggest
+from search_app.query.spelling import Vocabulary, correct, domain_phrases, repair, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,3 +164,28 @@ def test_correct(vocabulary, query, corrected):
 )
 def test_correct_leaves_alone(vocabulary, query):
     assert correct(query, vocabulary) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "repaired"),
+    [
+        ("Thnog tin", "Thông tin"),  # fixed, then restored
+        ("thnog tin việt nam", "thông tin việt nam"),  # a fix is restored among accents
+        ("thông tin viet nam", None),  # ... what was typed bare among them is not
+        ("chuyển doi", "chuyển đổi"),  # a word half typed is completed
+        ("chuyen doi", "chuyển đổi"),
+    ],
+)
+def test_repair_fixes_typos_then_restores_diacritics(vocabulary, query, repaired):
+    assert repair(query, vocabulary) == repaired
+
+
+def test_syllables_typed_bare_among_diacritics_are_taken_as_written():
+    vocabulary = Vocabulary.from_terms(
+        {"tang": 40, "cao": 60, "do": 90, "chu": 50}, {"tăng": 40, "độ": 70, "chủ": 45},
+        {"cao_độ": 40},
+    )  # fmt: skip
+    assert suggest("tang cao do", vocabulary) == "tăng cao độ"
+    assert suggest("tăng cao do", vocabulary) is None  # do: because of, as typed
+    assert suggest("điều tra Chu", vocabulary) is None  # a name
+    assert suggest("dieu tra Chu", vocabulary) == "dieu tra Chủ"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import unicodedata
 
 import pytest
 
@@ -73,6 +74,14 @@ def test_few_results_without_diacritics_get_the_spelling(archive_search):
     page = archive_search.search(SearchRequest(q="bac kan"))
     assert 0 < page.total < 5
     assert page.suggestion == "bắc kạn"
+
+
+@pytest.mark.parametrize("query", ["thnog tin truyền thông", "bac kan", "Bắc Kan"])
+def test_a_query_typed_decomposed_gets_the_same_did_you_mean(archive_search, query):
+    composed = archive_search.search(SearchRequest(q=unicodedata.normalize("NFC", query)))
+    decomposed = archive_search.search(SearchRequest(q=unicodedata.normalize("NFD", query)))
+    assert composed.suggestion  # a repair to compare
+    assert decomposed.suggestion == composed.suggestion
 
 
 def test_no_suggestion_when_the_query_finds_plenty(archive_search):

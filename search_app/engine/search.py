@@ -14,7 +14,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.text.segment import segment_words
-from indexer.text.vietnamese import SYLLABLE_RE, fold
+from indexer.text.vietnamese import SYLLABLE_RE, fold, normalize_text
 from search_app.engine.duplicates import Pushback
 from search_app.engine.facet_counts import count_facets
 from search_app.engine.index_handle import IndexHandle, IndexState, IndexUnavailable
@@ -34,7 +34,7 @@ from search_app.query.language import (
     Word,
     parse_query,
 )
-from search_app.query.spelling import correct, suggest
+from search_app.query.spelling import repair
 from search_app.query.words import group_words
 from search_app.results import (
     ArticlePage,
@@ -174,8 +174,8 @@ class ArchiveSearch:
         found little and the suggestion finds more (or the same, better spelled)."""
         if found >= SUGGEST_BELOW or len(query) > TYPED_QUERY:
             return ""
-        corrected = correct(query, state.vocabulary)
-        candidate = suggest(corrected or query, state.vocabulary) or corrected
+        query = normalize_text(query)  # typed decomposed (NFD): the repairs read letters whole
+        candidate = repair(query, state.vocabulary)
         parsed = ArchiveSearch._parse(state, candidate) if candidate else None
         if parsed is None or parsed.root is None or parsed.notices:
             return ""

@@ -18,7 +18,7 @@ not capitalize names, because the index holds lowercase words only and the searc
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
@@ -153,12 +153,18 @@ class _Syllable:
     start: int
     end: int
     text: str
+    fixed: bool = False  # a typo's fix: ours, not typed
 
     @property
     def free(self) -> bool:
         """Typed without diacritics, in a case we can carry over: ours to restore."""
         text = self.text
         return text.isascii() and (text.islower() or text.istitle() or len(text) == 1)
+
+    def as_written(self, completing: bool) -> bool:
+        """Free, but to be left as typed: in a query with diacritics (``completing``), a
+        syllable typed without them was meant so, unless it is a typo's fix."""
+        return completing and self.free and not self.fixed
 
 
 def _runs(pieces: list[QueryPiece]) -> Iterator[list[_Syllable]]:
@@ -196,9 +202,12 @@ def _dominant(readings: Mapping[str, int], dominance: float = DOMINANCE) -> str 
     return best if ranked[0] >= MIN_COUNT and ranked[0] >= dominance * runner_up else None
 
 
-def _word_reading(run: list[_Syllable], vocabulary: Vocabulary) -> list[str] | None:
-    """The dominant spelling of syllables read as one word, agreeing with accents typed."""
-    if not any(s.free for s in run):
+def _word_reading(
+    run: list[_Syllable], vocabulary: Vocabulary, completing: bool
+) -> list[str] | None:
+    """The dominant spelling of syllables read as one word, agreeing with accents typed
+    (``completing``: only a word typed with some of them)."""
+    if not any(s.free for s in run) or all(s.as_written(completing) for s in run):
         return None
     readings = vocabulary.word_readings(" ".join(fold(s.text) for s in run))
     typed = [None if s.free else s.text.lower() for s in run]
@@ -211,8 +220,11 @@ def _word_reading(run: list[_Syllable], vocabulary: Vocabulary) -> list[str] | N
     return best.split("_") if best else None
 
 
-def _restore_run(run: list[_Syllable], vocabulary: Vocabulary) -> dict[_Syllable, str]:
-    """New spellings for the syllables of a run: the most syllables covered by words first."""
+def _restore_run(
+    run: list[_Syllable], vocabulary: Vocabulary, completing: bool
+) -> dict[_Syllable, str]:
+    """New spellings for the syllables of a run: the most syllables covered by words first;
+    ``completing`` (the query has diacritics): only words typed with some of them."""
     n = len(run)
     # best[i]: (syllables covered by words, -pieces) for run[:i]; step[i]: the last piece
     best: list[tuple[int, int]] = [(0, 0)] + [(-1, 0)] * n
@@ -222,7 +234,7 @@ def _restore_run(run: list[_Syllable], vocabulary: Vocabulary) -> dict[_Syllable
         if (covered, pieces - 1) > best[i + 1]:
             best[i + 1], step[i + 1] = (covered, pieces - 1), (1, None)
         for length in range(2, min(MAX_WORD_SYLLABLES, n - i) + 1):
-            spelling = _word_reading(run[i : i + length], vocabulary)
+            spelling = _word_reading(run[i : i + length], vocabulary, completing)
             if spelling and (covered + length, pieces - 1) > best[i + length]:
                 best[i + length] = (covered + length, pieces - 1)
                 step[i + length] = (length, spelling)
@@ -233,7 +245,7 @@ def _restore_run(run: list[_Syllable], vocabulary: Vocabulary) -> dict[_Syllable
         for offset, syllable in enumerate(run[end - length : end]):
             if spelling is not None:
                 restored[syllable] = spelling[offset]
-            elif syllable.free:
+            elif syllable.free and not syllable.as_written(completing):
                 readings = vocabulary.syllable_readings(syllable.text.lower())
                 single = _dominant(readings, SYLLABLE_DOMINANCE)
                 if single:
@@ -254,11 +266,30 @@ def _rewrite(pieces: list[QueryPiece], changes: dict[_Syllable, str]) -> str | N
 
 
 def suggest(query: str, vocabulary: Vocabulary) -> str | None:
-    """The query with diacritics restored where the archive makes one reading clear, or None."""
+    """The query with diacritics restored where the archive makes one reading clear, or None.
+
+    In a query typed with diacritics, syllables typed without them are taken as written
+    ('tăng cao do xăng dầu': do, not độ), except in a word typed with some ('Bắc Kan')."""
+    return _repaired(query, vocabulary, fix=False, restore=True)
+
+
+def repair(query: str, vocabulary: Vocabulary) -> str | None:
+    """ "Did you mean": the query with its typos fixed (``correct``) and its diacritics
+    restored (``suggest``, a fix restored as if typed bare), or None."""
+    return _repaired(query, vocabulary, fix=True, restore=True)
+
+
+def _repaired(query: str, vocabulary: Vocabulary, fix: bool, restore: bool) -> str | None:
     pieces = split_query(query)
+    runs = list(_runs(pieces))
+    completing = any(has_diacritics(s.text) for run in runs for s in run)
     changes: dict[_Syllable, str] = {}
-    for run in _runs(pieces):
-        changes.update(_restore_run(run, vocabulary))
+    for run in runs:
+        if fix:
+            run = [_fixed(syllable, vocabulary) for syllable in run]
+            changes.update({syllable: syllable.text for syllable in run if syllable.fixed})
+        if restore:
+            changes.update(_restore_run(run, vocabulary, completing))
     return _rewrite(pieces, changes)
 
 
@@ -295,17 +326,18 @@ def _correction(syllable: _Syllable, vocabulary: Vocabulary) -> str | None:
     return counts[0][1]
 
 
+def _fixed(syllable: _Syllable, vocabulary: Vocabulary) -> _Syllable:
+    """The syllable, or its typo's fix in the case typed."""
+    fix = _correction(syllable, vocabulary)
+    if not fix:
+        return syllable
+    return replace(syllable, text=with_case(fix, syllable.text), fixed=True)
+
+
 def correct(query: str, vocabulary: Vocabulary) -> str | None:
     """The query with syllables unknown to the archive replaced by their one likely fix, or None.
 
-    Only plain (unaccented) syllables are corrected, to plain syllables: pass the result to
-    ``suggest`` to restore its diacritics too.
+    Only plain (unaccented) syllables are corrected, to plain syllables (``repair`` restores
+    their diacritics too).
     """
-    pieces = split_query(query)
-    changes: dict[_Syllable, str] = {}
-    for run in _runs(pieces):
-        for syllable in run:
-            fixed = _correction(syllable, vocabulary)
-            if fixed:
-                changes[syllable] = fixed
-    return _rewrite(pieces, changes)
+    return _repaired(query, vocabulary, fix=True, restore=False)
