@@ -150,12 +150,26 @@ def test_short_and_long_texts_runs_agree():
     texts += [" ".join(rng.choices(pieces, k=rng.randint(1, 80))) for _ in range(300)]
     assert any(snippets._short_run_matches(text, units) for text in texts)
     for text in texts:
-        assert snippets._short_run_matches(text, units) == snippets._numpy_run_matches(
-            text, units
-        ), text
+        starts, ends, which = (a.tolist() for a in snippets._run_arrays(text, units))
+        assert snippets._short_run_matches(text, units) == [*zip(starts, ends, which, strict=True)]
     wide = "Bắc Kạn 𝐁ac"
     assert snippets._short_run_matches(wide, units) is None
-    assert snippets._numpy_run_matches(wide, units) is None
+    assert snippets._run_arrays(wide, units) is None
+
+
+def test_a_long_texts_many_matches_give_the_snippet_one_at_a_time_gives(monkeypatch):
+    import search_app.engine.snippets as snippets
+
+    rng = random.Random(11)
+    words = [*TEXT.split(), "Bắc", "Kạn", "bac", "kan", "thông", "tin", "năm", "2012", "và"]
+    terms = frozenset({"bac", "kan", "thong", "tin", "nam", "2012", "so", "ban", "quyet"})
+    spec = Highlight(terms)
+    texts = [" ".join(rng.choices(words, k=rng.randint(100, 1500))) for _ in range(40)]
+    assert all(len(t) >= snippets.SHORT_TEXT for t in texts)
+    assert sum(snippets._many_run_matches(t, spec) is not None for t in texts) > 30
+    at_once = [snippet(text, spec) for text in texts]
+    monkeypatch.setattr(snippets, "AT_ONCE", 0)  # every window found one match at a time
+    assert [snippet(text, spec) for text in texts] == at_once
 
 
 def test_the_key_table_finds_each_key_and_nothing_else():

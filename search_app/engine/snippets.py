@@ -256,7 +256,8 @@ def _unit(matched: str) -> str:
 # titles' runs). The same matches: a bare syllable matches exactly a whole run whose
 # letters are spelled as it is (``_SPELLINGS``), as the pattern has it.
 RUNS_FROM_TERMS = 8
-MANY_MATCHES = 64  # from this many matches, the best window is found in numpy
+MANY_MATCHES = 64  # from this many matches, the best window is found in numpy ...
+AT_ONCE = 1 << 21  # ... when matches x distinct units are at most this many
 
 
 @lru_cache(maxsize=1)
@@ -334,6 +335,7 @@ def _run_units(spec: Highlight) -> _Runs | None:
     )
 
 
+_EMPTY = np.zeros(0, dtype=np.int64)
 SHORT_TEXT = 400  # characters: below this, a text's runs are read in Python (titles)
 _RUN = re.compile(r"[^\W\d_]+|\d+")  # a run of letters, or of digits, as the kinds tell
 
@@ -364,16 +366,17 @@ def _run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
     syllable (in ``units.terms``); None beyond the BMP."""
     if len(text) < SHORT_TEXT:
         return _short_run_matches(text, units)
-    return _numpy_run_matches(text, units)
+    found = _run_arrays(text, units)
+    return None if found is None else list(zip(*(a.tolist() for a in found), strict=True))
 
 
-def _numpy_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
-    """``_run_matches`` in numpy, every run at once."""
+def _run_arrays(text: str, units: _Runs) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``_run_matches`` in numpy, every run at once: their starts, ends and syllables."""
     codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     if len(codes) != len(text):  # beyond the BMP
         return None
     if not len(codes):
-        return []
+        return _EMPTY, _EMPTY, _EMPTY
     letters_table, kinds_table = _run_tables()
     kinds = kinds_table.take(codes)
     edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
@@ -399,7 +402,7 @@ def _numpy_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | 
         wanted = units.letters[np.repeat(units.firsts[which], lengths) + step]
         right = ~np.logical_or.reduceat(read != wanted, offsets)
         starts, ends, which = starts[right], ends[right], which[right]
-    return list(zip(starts.tolist(), ends.tolist(), which.tolist(), strict=True))
+    return starts, ends, which
 
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -505,8 +508,10 @@ def _best_start(matches: list[Match], width: int) -> int:
     if len(matches) >= MANY_MATCHES:
         ids: dict[str | int, int] = {}
         units = np.array([ids.setdefault(unit, len(ids)) for _, _, unit in matches])
-        if len(matches) * len(ids) <= 1 << 21:
-            return _best_start_at_once(matches, units, len(ids), width)
+        if len(matches) * len(ids) <= AT_ONCE:
+            starts = np.array([start for start, _, _ in matches])
+            ends = np.array([end for _, end, _ in matches])
+            return _best_start_at_once(starts, ends, units, len(ids), width)
     best_units, best_matches, best = 0, 0, matches[0][0]
     in_window: dict[str | int, int] = {}
     held = left = 0  # distinct units in the window, and where it begins
@@ -525,19 +530,20 @@ def _best_start(matches: list[Match], width: int) -> int:
     return best
 
 
-def _best_start_at_once(matches: list[Match], units: np.ndarray, distinct: int, width: int) -> int:
-    """``_best_start`` for many matches, every window at once: each match's window starts at
-    the first match within ``width`` of its end (never moving back), and holds the units
-    whose counts differ between the two ends of the window."""
-    starts = np.array([start for start, _, _ in matches])
-    ends = np.array([end for _, end, _ in matches])
-    right = np.arange(len(matches))
+def _best_start_at_once(
+    starts: np.ndarray, ends: np.ndarray, units: np.ndarray, distinct: int, width: int
+) -> int:
+    """``_best_start`` for many matches, every window at once (``units``: numbered from 0
+    to ``distinct``): each match's window starts at the first match within ``width`` of its
+    end (never moving back), and holds the units whose counts differ between the two ends of
+    the window."""
+    right = np.arange(len(starts))
     left = np.maximum.accumulate(np.minimum(right, np.searchsorted(starts, ends - width)))
-    seen = np.zeros((len(matches) + 1, distinct), dtype=np.int32)
+    seen = np.zeros((len(starts) + 1, distinct), dtype=np.int32)
     seen[right + 1, units] = 1
     np.cumsum(seen, axis=0, out=seen)
     held = np.count_nonzero(seen[right + 1] > seen[left], axis=1)
-    best = int(np.argmax(held * (len(matches) + 1) + (right - left + 1)))  # the first best
+    best = int(np.argmax(held * (len(starts) + 1) + (right - left + 1)))  # the first best
     return int(starts[left[best]])
 
 
@@ -554,14 +560,41 @@ def _word_boundary(text: str, position: int, backwards: bool) -> int:
 
 def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
     """A short HTML excerpt of ``text`` around its best cluster of matches."""
-    matches = _matches(text, spec)
-    start = 0
-    if matches:
-        start = max(0, _best_start(matches, width - CONTEXT_CHARS) - CONTEXT_CHARS)
-    start = _word_boundary(text, start, backwards=True)
-    end = _word_boundary(text, start + width, backwards=False)
-    spans = [(s, e) for s, e, _ in matches if s < end and e > start]
+    window = width - CONTEXT_CHARS
+    many = _many_run_matches(text, spec)
+    if many is not None:  # pasted text in a long article: its matches stay arrays
+        starts, ends, units, distinct = many
+        best = _best_start_at_once(starts, ends, units, distinct, window)
+        start, end = _excerpt(text, max(0, best - CONTEXT_CHARS), width)
+        inside = (starts < end) & (ends > start)
+        spans = list(zip(starts[inside].tolist(), ends[inside].tolist(), strict=True))
+    else:
+        matches = _matches(text, spec)
+        best = _best_start(matches, window) - CONTEXT_CHARS if matches else 0
+        start, end = _excerpt(text, max(0, best), width)
+        spans = [(s, e) for s, e, _ in matches if s < end and e > start]
     html = mark(text, spans, start, end).replace("\n", " ").strip()
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text.rstrip()) else ""
     return prefix + html + suffix
+
+
+def _many_run_matches(
+    text: str, spec: Highlight
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """A long text's many runs matching pasted text: their starts, ends and syllables, and
+    how many syllables there are (making them tuples and back took most of a snippet)."""
+    units = _run_units(spec)
+    if units is None or len(text) < SHORT_TEXT:
+        return None
+    found = _run_arrays(text, units)
+    if found is None or not MANY_MATCHES <= len(found[0]) <= AT_ONCE // len(units.terms):
+        return None
+    return (*found, len(units.terms))
+
+
+def _excerpt(text: str, start: int, width: int) -> tuple[int, int]:
+    """Where an excerpt of about ``width`` characters from ``start`` begins and ends, at
+    spaces."""
+    start = _word_boundary(text, start, backwards=True)
+    return start, _word_boundary(text, start + width, backwards=False)
