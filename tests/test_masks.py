@@ -57,3 +57,20 @@ def test_recent_values_keep_within_their_budget_and_the_last_one_always():
     assert kept.get("b") == "B"
     kept.put("huge", "H", 100)  # over the budget alone: it stays, the others go
     assert len(kept) == 1 and kept.get("huge") == "H"
+
+
+def test_the_written_spellings_of_a_syllable_are_read_in_one_search(archive_search):
+    from indexer.text.vietnamese import spellings
+
+    with archive_search.handle.current() as state:
+        cache = state.engine.postings
+        for folded in ("bac", "kan", "thong", "tin", "so", "chuyen", "doi", "zzq"):
+            written = spellings(folded)
+            one_by_one = [cache.frequencies("exact", s) for s in written]
+            one_by_one = [(d, t) for d, t in one_by_one if len(d)]
+            at_once = cache.written_frequencies(written)
+            assert len(at_once) == len(one_by_one)
+            for (docs, tf), (their_docs, their_tf) in zip(at_once, one_by_one, strict=True):
+                assert np.array_equal(docs, their_docs) and np.array_equal(tf, their_tf)
+        assert any(len(cache.written_frequencies(spellings(f))) > 1 for f in ("thong", "so"))
+        assert cache.written_frequencies(()) == []

@@ -140,8 +140,7 @@ class Engine:
 
     def _count_bare(self, folded: str, everywhere: Postings) -> np.ndarray:
         left = everywhere.counts.astype(np.float64)
-        for spelled in spellings(folded):
-            docs, counts = self.postings.frequencies("exact", spelled)  # no weights needed
+        for docs, counts in self.postings.written_frequencies(spellings(folded)):
             if len(docs):
                 np.subtract.at(left, np.searchsorted(everywhere.docs, docs), counts)
         mask = np.zeros(len(self.live), dtype=bool)

@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -138,6 +139,19 @@ class PostingCache:
         keep = self._live[docs]
         return docs[keep].astype(np.int32), tf[keep]
 
+    def written_frequencies(self, terms: tuple[str, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``frequencies`` in ``exact`` of those of some written syllables the index has
+        (every spelling of a bare syllable, most of them no word): found in one search."""
+        keys = _keys(terms)
+        if not len(keys) or not len(self._exact):
+            return []
+        at = np.minimum(np.searchsorted(self._exact, keys), len(self._exact) - 1)
+        offsets, docs, tf = (self._arrays[f"exact_{part}"] for part in ("offsets", "docs", "tf"))
+        return [
+            (docs[offsets[slot] : offsets[slot + 1]], tf[offsets[slot] : offsets[slot + 1]])
+            for slot in at[self._exact[at] == keys].tolist()
+        ]
+
     def _load(self, field: str, term: str) -> Postings:
         docs, tf = self.frequencies(field, term)
         if not len(docs):
@@ -177,6 +191,12 @@ class PostingCache:
             found = self._load(field, term)
             self._cache.put((field, term), found, found.nbytes)
         return found
+
+
+@lru_cache(maxsize=8192)
+def _keys(terms: tuple[str, ...]) -> np.ndarray:
+    """The ``exact`` keys of some written syllables."""
+    return np.array([term_key(term) for term in terms], dtype=np.uint64)
 
 
 class MaskCache:
