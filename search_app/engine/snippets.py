@@ -561,15 +561,20 @@ def _word_boundary(text: str, position: int, backwards: bool) -> int:
 def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
     """A short HTML excerpt of ``text`` around its best cluster of matches."""
     window = width - CONTEXT_CHARS
-    many = _many_run_matches(text, spec)
-    if many is not None:  # pasted text in a long article: its matches stay arrays
-        starts, ends, units, distinct = many
+    runs = _long_run_arrays(text, spec)
+    if runs is not None and MANY_MATCHES <= len(runs[0]) <= AT_ONCE // runs[3]:
+        # Many matches of pasted text in a long article: they stay arrays (making them
+        # tuples and back took most of the snippet).
+        starts, ends, units, distinct = runs
         best = _best_start_at_once(starts, ends, units, distinct, window)
         start, end = _excerpt(text, max(0, best - CONTEXT_CHARS), width)
         inside = (starts < end) & (ends > start)
         spans = list(zip(starts[inside].tolist(), ends[inside].tolist(), strict=True))
     else:
-        matches = _matches(text, spec)
+        if runs is not None:
+            matches: list[Match] = list(zip(*(a.tolist() for a in runs[:3]), strict=True))
+        else:
+            matches = _matches(text, spec)
         best = _best_start(matches, window) - CONTEXT_CHARS if matches else 0
         start, end = _excerpt(text, max(0, best), width)
         spans = [(s, e) for s, e, _ in matches if s < end and e > start]
@@ -579,16 +584,13 @@ def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
     return prefix + html + suffix
 
 
-def _many_run_matches(
+def _long_run_arrays(
     text: str, spec: Highlight
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
-    """A long text's many runs matching pasted text: their starts, ends and syllables, and
-    how many syllables there are (making them tuples and back took most of a snippet)."""
+    """The runs of a long text matching pasted text (``_run_arrays``) and how many
+    syllables it has; None when the runs matcher does not read this text."""
     units = _run_units(spec)
-    if units is None or len(text) < SHORT_TEXT:
-        return None
-    found = _run_arrays(text, units)
-    if found is None or not MANY_MATCHES <= len(found[0]) <= AT_ONCE // len(units.terms):
+    if units is None or len(text) < SHORT_TEXT or (found := _run_arrays(text, units)) is None:
         return None
     return (*found, len(units.terms))
 
