@@ -27,7 +27,7 @@ from html import escape
 import numpy as np
 
 from indexer.metadata.docnumbers import find_document_numbers
-from indexer.text.vietnamese import fold, has_diacritics
+from indexer.text.vietnamese import SYLLABLE_RE, fold, has_diacritics
 
 SNIPPET_CHARS = 260  # about 40 syllables
 CONTEXT_CHARS = 70  # shown before the first match of the window
@@ -337,7 +337,6 @@ def _run_units(spec: Highlight) -> _Runs | None:
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 SHORT_TEXT = 400  # characters: below this, a text's runs are read in Python (titles)
-_RUN = re.compile(r"[^\W\d_]+|\d+")  # a run of letters, or of digits, as the kinds tell
 
 
 @lru_cache(maxsize=1)
@@ -354,7 +353,7 @@ def _short_run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | 
         return None
     read = text.translate(_read_as())  # one code point for one: the offsets hold
     found = []
-    for run in _RUN.finditer(read):
+    for run in SYLLABLE_RE.finditer(read):  # runs of letters or of digits, as the kinds tell
         which = units.by_letters.get(run.group())
         if which is not None:
             found.append((run.start(), run.end(), which))
@@ -367,7 +366,11 @@ def _run_matches(text: str, units: _Runs) -> list[tuple[int, int, int]] | None:
     if len(text) < SHORT_TEXT:
         return _short_run_matches(text, units)
     found = _run_arrays(text, units)
-    return None if found is None else list(zip(*(a.tolist() for a in found), strict=True))
+    return None if found is None else _as_matches(*found)
+
+
+def _as_matches(starts: np.ndarray, ends: np.ndarray, which: np.ndarray) -> list[Match]:
+    return list(zip(starts.tolist(), ends.tolist(), which.tolist(), strict=True))
 
 
 def _run_arrays(text: str, units: _Runs) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -571,10 +574,7 @@ def snippet(text: str, spec: Highlight, width: int = SNIPPET_CHARS) -> str:
         inside = (starts < end) & (ends > start)
         spans = list(zip(starts[inside].tolist(), ends[inside].tolist(), strict=True))
     else:
-        if runs is not None:
-            matches: list[Match] = list(zip(*(a.tolist() for a in runs[:3]), strict=True))
-        else:
-            matches = _matches(text, spec)
+        matches = _as_matches(*runs[:3]) if runs is not None else _matches(text, spec)
         best = _best_start(matches, window) - CONTEXT_CHARS if matches else 0
         start, end = _excerpt(text, max(0, best), width)
         spans = [(s, e) for s, e, _ in matches if s < end and e > start]
