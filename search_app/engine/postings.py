@@ -122,9 +122,7 @@ class PostingCache:
             slot = self._slot(field, term)
             if slot is None:
                 return np.zeros(0, np.int32), np.zeros(0, np.float32)
-            offsets = self._arrays[f"{field}_offsets"]
-            start, end = int(offsets[slot]), int(offsets[slot + 1])
-            return self._arrays[f"{field}_docs"][start:end], self._arrays[f"{field}_tf"][start:end]
+            return self._mapped(field, slot)
         encoded = term.encode("utf-8")
         parts = [
             (ids + offset, tf)
@@ -146,11 +144,13 @@ class PostingCache:
         if not len(keys) or not len(self._exact):
             return []
         at = np.minimum(np.searchsorted(self._exact, keys), len(self._exact) - 1)
-        offsets, docs, tf = (self._arrays[f"exact_{part}"] for part in ("offsets", "docs", "tf"))
-        return [
-            (docs[offsets[slot] : offsets[slot + 1]], tf[offsets[slot] : offsets[slot + 1]])
-            for slot in at[self._exact[at] == keys].tolist()
-        ]
+        return [self._mapped("exact", slot) for slot in at[self._exact[at] == keys].tolist()]
+
+    def _mapped(self, field: str, slot: int) -> tuple[np.ndarray, np.ndarray]:
+        """The documents and frequencies at a slot of a mapped field's arrays."""
+        offsets = self._arrays[f"{field}_offsets"]
+        start, end = int(offsets[slot]), int(offsets[slot + 1])
+        return self._arrays[f"{field}_docs"][start:end], self._arrays[f"{field}_tf"][start:end]
 
     def _load(self, field: str, term: str) -> Postings:
         docs, tf = self.frequencies(field, term)
