@@ -56,11 +56,7 @@ def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) 
         return province.name
     if name == "topic" and (topic := topic_by_slug(value)) is not None:
         return topic.label
-    key = (name, value)
-    cache = tables.labels
-    if key not in cache:
-        cache[key] = _label_from_documents(searcher, tables, name, value)
-    return cache[key]
+    return _label_from_documents(searcher, tables, name, value)  # kept by ``_labels``
 
 
 def _labels(

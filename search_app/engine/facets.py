@@ -62,7 +62,6 @@ class FacetTables:
     date_key: np.ndarray  # int32 yyyymmdd, 0 when unknown
     fields: dict[str, FacetField]
     newest: np.ndarray  # every document, newest first (then the most recently added first)
-    labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (facet, value) -> label
 
     @classmethod
     def from_arrays(cls, arrays: Arrays) -> FacetTables:
