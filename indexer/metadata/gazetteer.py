@@ -85,12 +85,13 @@ class _Gazetteer:
     pattern: re.Pattern[str]
 
 
-def _package_data() -> dict[str, Any]:
-    """DICT_PROVINCE of vietnamadminunits' legacy (63-province) parser data."""
+def package_provinces(data_file: str = PACKAGE_DATA) -> dict[str, Any]:
+    """DICT_PROVINCE of one of vietnamadminunits' data files (by default the legacy parser's,
+    the 63 provinces), read without importing the package."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise GazetteerError(f"package {PACKAGE!r} is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / PACKAGE_DATA
+    path = Path(next(iter(spec.submodule_search_locations))) / data_file
     try:
         return json.loads(path.read_text(encoding="utf-8"))["DICT_PROVINCE"]
     except (OSError, ValueError, KeyError) as exc:
@@ -139,7 +140,7 @@ def _resolve_key(text: str) -> str:
 
 
 def _build() -> _Gazetteer:
-    records = sorted(_package_data().values(), key=lambda r: r["provinceCode"])
+    records = sorted(package_provinces().values(), key=lambda r: r["provinceCode"])
     data = _alias_data()
     short_names = {normalize_text(r["provinceShort"]) for r in records}
     aliases = _names_by_province(data.get("aliases", {}), short_names)
