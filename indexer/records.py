@@ -25,6 +25,9 @@ RECORD_FIELDS = (
 )
 # The facets an article is counted and filtered by: index fields, derived arrays, URL params.
 FACET_FIELDS = ("province", "year", "month", "topic", "cited")
+# Facets derived from another one at the commit (arrays and URL params, no index field): the
+# province today, since the 2025 merger, of the province an article was published under.
+DERIVED_FACETS = ("current_province",)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.records import FACET_FIELDS
+from indexer.records import DERIVED_FACETS, FACET_FIELDS
 
-FACETS = FACET_FIELDS
+FACETS = (*DERIVED_FACETS, *FACET_FIELDS)
 SORTS = ("relevance", "newest")
-HIT_FIELDS = ("id", "title", "url", "published", "province", "topics", "snippet")
+HIT_FIELDS = (
+    "id", "title", "url", "published", "province", "current_province", "topics", "snippet",
+)  # fmt: skip
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -35,7 +37,8 @@ class SearchRequest:
     """Everything a search URL says: the query, facet filters, date range, sort and page."""
 
     q: str = ""
-    province: tuple[str, ...] = ()
+    current_province: tuple[str, ...] = ()  # the province today (since the 2025 merger)
+    province: tuple[str, ...] = ()  # the province as published
     year: tuple[str, ...] = ()
     month: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()
@@ -104,7 +107,8 @@ class Hit:
     title_html: str
     url: str | None
     published: str | None
-    province: str | None
+    province: str | None  # as published
+    current_province: str | None  # the unit it belongs to today; None when national
     topics: list[str]
     snippet: str
     author: str | None = None
@@ -116,6 +120,26 @@ class Hit:
     def to_json(self) -> dict:
         """The fields the API returns for a result."""
         return {key: getattr(self, key) for key in HIT_FIELDS}
+
+
+@dataclass
+class ProvinceHint:
+    """A province of today that the query or a filter names, and the former provinces it
+    took in whose articles that search leaves out (they name the old province)."""
+
+    value: str  # its ``current_province`` facet value: "thai-nguyen"
+    name: str  # "Thái Nguyên"
+    took_in: list[str]  # the former provinces left out: ["Bắc Kạn"]
+    named_by: str  # "query", or "filter" (the province as published)
+    query: str = ""  # by a query: the query without the name, to filter by the unit instead
+    expanded: str = ""  # by a query: the query naming the former provinces too
+
+    def to_json(self) -> dict:
+        """The hint as the API returns it."""
+        return {
+            "current_province": self.value, "name": self.name, "took_in": self.took_in,
+            "named_by": self.named_by, "query": self.query, "expanded": self.expanded,
+        }  # fmt: skip
 
 
 @dataclass
@@ -134,6 +158,7 @@ class SearchPage:
     suggestion: str = ""  # "did you mean": the query with diacritics restored
     near: int = 0  # articles holding most of the query, listed after the others
     counted: str = "all"  # what the facets and the chart count: "all" words, or "near" too
+    provinces: list[ProvinceHint] = field(default_factory=list)  # since the 2025 merger
 
     def to_json(self) -> dict:
         """The JSON the API returns."""
@@ -159,6 +184,7 @@ class SearchPage:
                 for name, facet in self.facets.items()
             },
             "notices": self.notices,
+            "province_hints": [hint.to_json() for hint in self.provinces],
         }
 
 
@@ -169,10 +195,12 @@ class ArticlePage:
     id: str
     title: str
     title_html: str
+    paragraphs: list[str]
     paragraphs_html: list[str]
     url: str | None
     published: str | None
-    province: str | None
+    province: str | None  # as published
+    current_province: str | None  # the unit it belongs to today
     topics: list[str]
     author: str | None
     source: str | None
@@ -182,6 +210,19 @@ class ArticlePage:
     urls: list[str] = field(default_factory=list)  # every address the same text was found at
     related: list[Similar] = field(default_factory=list)
     similar: list[Similar] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The article as the API returns it: its text in paragraphs, its metadata, and its
+        near-duplicates and related articles."""
+        return {
+            "id": self.id, "title": self.title, "url": self.url, "published": self.published,
+            "province": self.province, "current_province": self.current_province,
+            "topics": self.topics, "author": self.author, "source": self.source,
+            "kicker": self.kicker, "cited": self.cited, "captured": self.captured,
+            "urls": self.urls, "paragraphs": self.paragraphs,
+            "similar": [s.to_json() for s in self.similar],
+            "related": [s.to_json() for s in self.related],
+        }  # fmt: skip
 
 
 @dataclass

@@ -44,6 +44,18 @@ def app(index_dir):
     app.extensions["archive_search"].handle.close()
 
 
+@pytest.fixture(scope="session")
+def seeds_app(tmp_path_factory):
+    """The Flask app searching an index of the five seed pages alone (``archive/``), as
+    ``make run`` builds it."""
+    target = tmp_path_factory.mktemp("seeds-index")
+    report = build_index([SEEDS], target, jobs=1)
+    assert report.failed == 0, report.failures
+    app = create_app({"INDEX_DIR": str(target), "TESTING": True})
+    yield app
+    app.extensions["archive_search"].handle.close()
+
+
 @pytest.fixture
 def client(app):
     """A Flask test client."""

@@ -43,9 +43,8 @@ def _missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def server(app) -> Iterator[str]:
-    """The app served by a real WSGI server on 127.0.0.1 (a free port) in a thread."""
+def _served(app) -> Iterator[str]:
+    """An app served by a real WSGI server on 127.0.0.1 (a free port) in a thread."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -53,6 +52,18 @@ def server(app) -> Iterator[str]:
     httpd.shutdown()
     httpd.server_close()
     thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def server(app) -> Iterator[str]:
+    """The app over the fixture index, served."""
+    yield from _served(app)
+
+
+@pytest.fixture(scope="module")
+def seeds_server(seeds_app) -> Iterator[str]:
+    """The app over an index of the seeds alone, served."""
+    yield from _served(seeds_app)
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +177,62 @@ def test_search_facet_and_article_in_a_browser(browser, server, tmp_path):
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert browser.find_elements(By.CSS_SELECTOR, ".body mark")
     steps.shot("article")
+    assert not _csp_violations(browser)
+
+
+def _facet_counts(driver, section) -> dict[str, int]:
+    from selenium.webdriver.common.by import By
+
+    return {
+        item.find_element(By.CLASS_NAME, "label").text.removeprefix("Đang chọn: "): int(
+            item.find_element(By.CLASS_NAME, "count").text
+        )
+        for item in section.find_elements(By.CSS_SELECTOR, ":scope > ul > li > a.toggle")
+    }
+
+
+def test_provinces_of_today_in_a_browser(browser, seeds_server, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    steps = Steps(browser, tmp_path)
+    browser.get(seeds_server + "/search")
+    first = browser.find_element(By.CSS_SELECTOR, "#facets .facet")
+    assert first.find_element(By.TAG_NAME, "h3").text == "Tỉnh, thành phố (hiện nay)"
+    assert _facet_counts(browser, first) == {"Thái Nguyên": 3, "Bắc Ninh": 1, "Điện Biên": 1}
+    first.find_element(By.XPATH, ".//a[.//span[text()='Thái Nguyên']]").click()
+    _wait_for_url(browser, "current_province=thai-nguyen")
+    assert browser.find_element(By.CSS_SELECTOR, ".summary strong").text == "3"
+    former = browser.find_element(By.CSS_SELECTOR, "#facets ul.former")
+    assert former.get_attribute("aria-label") == "Các tỉnh cũ hợp thành Thái Nguyên"
+    assert former.text.split() == ["☐", "Bắc", "Kạn", "3"]
+    for meta in browser.find_elements(By.CSS_SELECTOR, ".hit > p.meta"):
+        assert "Bắc Kạn (nay thuộc tỉnh Thái Nguyên)" in meta.text
+    steps.shot("current-province")
+
+    # Narrowed to a former province, then both dropped with the province of today's chip.
+    former.find_element(By.CSS_SELECTOR, "a.toggle").click()
+    _wait_for_url(browser, "province=bac-kan")
+    assert browser.find_element(By.CSS_SELECTOR, ".summary strong").text == "3"
+    chip = browser.find_element(
+        By.XPATH, "//p[@class='chosen']/a[contains(., 'Tỉnh, thành phố (hiện nay)')]"
+    )
+    chip.click()
+    _wait_for_url(browser, "/search")
+    assert "province" not in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, ".summary strong").text == "5"
+
+    # A query naming Thái Nguyên finds none of the Bắc Kạn pages, and says how to.
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("Thái Nguyên")
+    box.send_keys(Keys.ENTER)
+    _wait_for_url(browser, "q=")
+    hint = browser.find_element(By.CSS_SELECTOR, ".province-hint")
+    assert "Bắc Kạn" in hint.text
+    steps.shot("province-hint")
+    hint.find_element(By.PARTIAL_LINK_TEXT, "Lọc theo Thái Nguyên (hiện nay)").click()
+    _wait_for_url(browser, "current_province=thai-nguyen")
+    assert browser.find_element(By.CSS_SELECTOR, ".summary strong").text == "3"
     assert not _csp_violations(browser)
 
 

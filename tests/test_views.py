@@ -12,7 +12,9 @@ import pytest
 
 from search_app import create_app
 
-HIT_KEYS = {"id", "title", "url", "published", "province", "topics", "snippet"}
+HIT_KEYS = {
+    "id", "title", "url", "published", "province", "current_province", "topics", "snippet",
+}  # fmt: skip
 
 
 def test_json_shape(client):
@@ -20,7 +22,14 @@ def test_json_shape(client):
     assert set(data) >= {"query", "total", "near", "counted", "page", "pages", "hits", "facets"}
     assert data["query"] == "chuyen doi so" and data["total"] >= 3 and data["page"] == 1
     assert all(set(hit) == HIT_KEYS | {"similar", "near", "missing"} for hit in data["hits"])
-    assert set(data["facets"]) == {"province", "year", "month", "topic", "cited"}
+    assert set(data["facets"]) == {
+        "current_province",
+        "province",
+        "year",
+        "month",
+        "topic",
+        "cited",
+    }
     for values in data["facets"].values():
         for value in values:
             assert set(value) == {"value", "label", "count", "selected"}

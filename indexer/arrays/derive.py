@@ -1,14 +1,15 @@
 """The arrays derived from an index commit: what the searcher reads in bulk, made once.
 
 From a reader over a commit's segments (``derive``): which documents are live, their dates
-and the newest-first order; each facet's values and the documents carrying each; every
-article's folded syllable codes laid end to end with a position index over them (where each
-code occurs, sorted once); the posting lists of the folded syllables (``text``, ``title``:
-grouped from that index) and of the syllables written with diacritics (``exact``); the
-near-duplicate signatures; each scored field's document lengths; the vocabulary the spelling
-repairs read (``lexicon``). The indexer writes them with its commit
-(``write_for_segments``); a searcher that finds none for its commit, from an older version
-or a build killed at the wrong moment, derives and writes them itself (``arrays_for``).
+and the newest-first order; each facet's values and the documents carrying each (the province
+today among them, from the province as published); every article's folded syllable codes laid
+end to end with a position index over them (where each code occurs, sorted once); the posting
+lists of the folded syllables (``text``, ``title``: grouped from that index) and of the
+syllables written with diacritics (``exact``); the near-duplicate signatures; each scored
+field's document lengths; the vocabulary the spelling repairs read (``lexicon``). The indexer
+writes them with its commit (``write_for_segments``); a searcher that finds none for its
+commit, from an older version or a build killed at the wrong moment, derives and writes them
+itself (``arrays_for``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from indexer.arrays.store import (
     write_arrays,
 )
 from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
+from indexer.metadata.current_provinces import current_province_for
 from indexer.records import FACET_FIELDS
 from indexer.text.similarity import HASHES
 from indexer.text.terms import FORWARD_SEPARATOR
@@ -81,6 +83,22 @@ def _facet(reader: IndexReader, name: str, live: np.ndarray) -> tuple[list[str],
         f"facet_{name}_ords": np.concatenate(ords) if ords else _EMPTY.astype(np.int32),
     }
     return [v.decode("utf-8") for v in values], arrays
+
+
+def _current_provinces(values: list[str], arrays: dict) -> tuple[list[str], dict]:
+    """The ``current_province`` facet from the ``province`` one: each value of the province
+    as published numbers the unit it belongs to today (none for a national or unknown one)."""
+    units = [current_province_for(value) for value in values]
+    slugs = sorted({unit.slug for unit in units if unit is not None})
+    ordinal = {slug: i for i, slug in enumerate(slugs)}
+    table = np.array([ordinal[u.slug] if u else -1 for u in units] + [-1], dtype=np.int32)
+    docs, ords = arrays["facet_province_docs"], arrays["facet_province_ords"]
+    mapped = table[ords]
+    keep = mapped >= 0
+    return slugs, {
+        "facet_current_province_docs": docs[keep].astype(np.int32),
+        "facet_current_province_ords": mapped[keep],
+    }
 
 
 def _forward(reader: IndexReader, doc_count: int) -> dict[str, np.ndarray]:
@@ -207,6 +225,8 @@ def derive(reader: IndexReader) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     for name in FACET_FIELDS:
         facets[name], facet_arrays = _facet(reader, name, live)
         arrays.update(facet_arrays)
+    facets["current_province"], current = _current_provinces(facets["province"], arrays)
+    arrays.update(current)
     forward = _forward(reader, doc_count)
     arrays.update(forward)
     arrays.update(_syllable_postings(forward, live))

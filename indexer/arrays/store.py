@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = "3"  # bump when what is derived, or how, changes: older folders are derived anew
+FORMAT = "4"  # bump when what is derived, or how, changes: older folders are derived anew
 FOLDER = "arrays"
 META = "meta.json"
 

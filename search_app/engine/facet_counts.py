@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.metadata.current_provinces import current_province_by_slug
 from indexer.metadata.gazetteer import province_by_slug
 from indexer.metadata.topics import topic_by_slug
 from indexer.text.vietnamese import fold, slugify
@@ -17,7 +18,8 @@ from search_app.engine.facets import FacetField, FacetTables
 from search_app.results import FACETS, Facet, FacetValue, SearchRequest
 
 FACET_TITLES = {
-    "province": "Tỉnh, thành phố",
+    "current_province": "Tỉnh, thành phố (hiện nay)",
+    "province": "Tỉnh, thành phố (khi đăng bài)",
     "year": "Năm",
     "month": "Tháng",
     "topic": "Chủ đề",
@@ -54,6 +56,8 @@ def facet_label(searcher: Searcher, tables: FacetTables, name: str, value: str) 
         return f"{month}/{year}" if month else value
     if name == "province" and (province := province_by_slug(value)) is not None:
         return province.name
+    if name == "current_province" and (unit := current_province_by_slug(value)) is not None:
+        return unit.name
     if name == "topic" and (topic := topic_by_slug(value)) is not None:
         return topic.label
     return _label_from_documents(searcher, tables, name, value)  # kept by ``_labels``

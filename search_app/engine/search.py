@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.metadata.current_provinces import current_province_for
 from indexer.text.segment import segment_words
 from indexer.text.vietnamese import SYLLABLE_RE, fold, normalize_text
 from search_app.engine.duplicates import Pushback
@@ -34,6 +35,7 @@ from search_app.query.language import (
     Word,
     parse_query,
 )
+from search_app.query.provinces import province_hints
 from search_app.query.spelling import repair
 from search_app.query.words import group_words
 from search_app.results import (
@@ -95,6 +97,12 @@ def _label(node: Node) -> str:
     if isinstance(node, Alternatives):
         return _label(node.typed)
     return " ".join(t.text for t in ParsedQuery("", node).positive_terms())
+
+
+def _current_name(province: str | None) -> str | None:
+    """The name of the unit today of a province as published ('Bắc Kạn' -> 'Thái Nguyên')."""
+    unit = current_province_for(province)
+    return unit.name if unit is not None else None
 
 
 def _similar(searcher: Searcher, docnum: int) -> Similar:
@@ -205,6 +213,7 @@ class ArchiveSearch:
             )
             found = selection.total
             suggestion = self._suggestion(state, query, found, selection.filters) if query else ""
+        published = {v.value: v.count for v in facets["province"].values}
         return SearchPage(
             request,
             selection.total,
@@ -218,6 +227,7 @@ class ArchiveSearch:
             suggestion=suggestion,
             near=selection.near_total,
             counted="near" if selection.counts_near else "all",
+            provinces=province_hints(query, request, published),
         )
 
     def export(self, request: SearchRequest) -> Iterator[Hit]:
@@ -273,6 +283,7 @@ class ArchiveSearch:
             url=meta.get("url"),
             published=meta.get("published"),
             province=meta.get("province"),
+            current_province=_current_name(meta.get("province")),
             topics=list(meta.get("topics") or []),
             snippet=snippet(stored.get("body", ""), spec),
             author=meta.get("author"),
@@ -296,10 +307,12 @@ class ArchiveSearch:
             id=stored["id"],
             title=title,
             title_html=highlight(title, spec),
+            paragraphs=paragraphs,
             paragraphs_html=[highlight(p, spec) for p in paragraphs],
             url=meta.get("url"),
             published=meta.get("published"),
             province=meta.get("province"),
+            current_province=_current_name(meta.get("province")),
             topics=list(meta.get("topics") or []),
             author=meta.get("author"),
             source=meta.get("source"),

@@ -42,12 +42,3 @@ def year_bars(facet: Facet | None) -> list[Bar]:
         level = round(LEVELS * count / highest)
         bars.append(Bar(year, count, max(level, 1) if count else 0, bool(value and value.selected)))
     return bars
-
-
-def month_values(facets: dict[str, Facet], year: str) -> list[FacetValue]:
-    """The month facet's values in one year, January first (the drill-down under a year)."""
-    month = facets.get("month")
-    return sorted(
-        (v for v in (month.values if month else []) if v.value.startswith(year + "-")),
-        key=lambda v: v.value,
-    )

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from search_app.query.language import MAX_QUERY_CHARS
 from search_app.results import FACETS, SORTS, BadDate, SearchRequest, date_bound
+from search_app.web.drilldown import nested_in
 
 # Characters of a query kept from the URL: more than the parser reads (MAX_QUERY_CHARS), so
 # that it can say the query was cut, and little enough to bound the work on a hostile URL.
@@ -114,13 +115,15 @@ def search_url(req: SearchRequest, endpoint: str = "/search", **changes: object)
 
 def toggle_url(req: SearchRequest, facet: str, value: str) -> str:
     """The URL that selects a facet value, or unselects it when it is selected. Unselecting a
-    year also drops the months chosen in it."""
+    value also drops the values chosen under it: a year's months, a province of today's
+    former provinces."""
     current = list(getattr(req, facet))
     if value not in current:
         return search_url(req, **{facet: [*current, value]})
     changes: dict[str, object] = {facet: [v for v in current if v != value]}
-    if facet == "year":
-        changes["month"] = [m for m in req.month if not m.startswith(value + "-")]
+    if nested := nested_in(facet, value):
+        child, inside = nested
+        changes[child] = [v for v in getattr(req, child) if not inside(v)]
     return search_url(req, **changes)
 
 

@@ -20,12 +20,14 @@ from flask import (
     url_for,
 )
 
+from indexer.metadata.current_provinces import merged_into
 from indexer.metadata.docnumbers import KIND_NAMES, find_document_numbers
 from indexer.text.vietnamese import fold
 from search_app.engine.index_handle import IndexUnavailable
 from search_app.engine.search import ArchiveSearch
 from search_app.results import SearchRequest
-from search_app.web.chart import month_values, year_bars
+from search_app.web.chart import year_bars
+from search_app.web.drilldown import drilldown
 from search_app.web.export import export_response
 from search_app.web.params import (
     BadParameter,
@@ -79,6 +81,14 @@ def vnnumber(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+@bp.app_template_filter("now_part_of")
+def now_part_of(province: str | None) -> str:
+    """'Bắc Kạn' -> 'tỉnh Thái Nguyên': what a province merged in 2025 is part of today; ''
+    for one that kept its name, and for none."""
+    unit = merged_into(province)
+    return unit.written if unit is not None else ""
+
+
 @bp.app_template_test("web_address")
 def web_address(url: object) -> bool:
     """Whether a stored URL may be a link: http or https only (never javascript: or data:)."""
@@ -129,7 +139,7 @@ def _render_search(req: SearchRequest):
         req=req,
         page=page,
         bars=year_bars(page.facets.get("year")),
-        month_values=month_values,
+        drilldown=drilldown,
         search_url=search_url,
         toggle_url=toggle_url,
         only_year_url=only_year_url,
@@ -174,11 +184,15 @@ def search_jsonl():
 
 @bp.get("/article/<path:article_id>")
 def article_page(article_id: str):
-    """One article in full, with the query of the search it came from highlighted."""
+    """One article in full, with the query of the search it came from highlighted (or, with
+    ``?format=json``, as JSON)."""
+    fmt = parse_format(request.args)
     q = request.args.get("q", "")[:2000]
     article = _archive().article(article_id, q)
     if article is None:
         abort(404)
+    if fmt == "json":
+        return jsonify(article.to_json())
     back = search_url(SearchRequest(q=q)) if q else "/search"
     return render_template("article.html", article=article, q=q, back=back, fold=fold)
 
