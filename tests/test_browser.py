@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
 from werkzeug.serving import make_server
@@ -119,6 +120,26 @@ def _wait_for_url(driver, fragment: str) -> None:
     WebDriverWait(driver, WAIT).until(lambda d: fragment in d.current_url)
 
 
+def _check_feed_link(driver, server: str, path: str) -> None:
+    """The page shows "Theo dõi (RSS/Atom)", its head links the same feed, and the link
+    fetches an Atom feed that parses."""
+    import feedparser
+    from selenium.webdriver.common.by import By
+
+    link = driver.find_element(By.LINK_TEXT, "Theo dõi (RSS/Atom)")
+    assert link.is_displayed() and link.size["height"] > 0
+    href = link.get_attribute("href")  # absolute, as the browser resolved it
+    assert href == server + path
+    head = driver.find_element(By.CSS_SELECTOR, 'head link[rel="alternate"]')
+    assert head.get_attribute("type") == "application/atom+xml"
+    assert head.get_attribute("href") == href
+    with urlopen(href, timeout=WAIT) as response:
+        assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+        feed = feedparser.parse(response.read())
+    assert not feed.bozo and feed.version == "atom10" and feed.entries
+    assert feed.feed.title == head.get_attribute("title")
+
+
 def _csp_violations(driver) -> list[str]:
     return [
         entry["message"]
@@ -169,6 +190,7 @@ def test_search_facet_and_article_in_a_browser(browser, server, tmp_path):
     chip = browser.find_element(By.CSS_SELECTOR, ".chosen .chip")
     assert "Bắc Kạn" in chip.text
     steps.shot("province-filter")
+    _check_feed_link(browser, server, "/search.atom?q=chuyen+doi+so&province=bac-kan")
 
     link = browser.find_element(By.CSS_SELECTOR, ".hit h3 a")
     title = link.text
@@ -277,6 +299,7 @@ def test_document_timeline_and_chart_in_a_browser(browser, server, tmp_path):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Văn bản 570/QĐ-UBND"
     dates = [t.get_attribute("datetime") for t in browser.find_elements(By.TAG_NAME, "time")]
     assert len(dates) == 3 and dates == sorted(dates)
+    _check_feed_link(browser, server, "/document/570/qd-ubnd.atom")
     steps.shot("document")
     assert not _csp_violations(browser)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.arrays.derive import arrays_for
@@ -59,6 +60,7 @@ class IndexState:
     tables: FacetTables
     engine: Engine
     signatures: Signatures
+    committed: float = 0.0  # when the commit was written (its table of contents' mtime)
     users: int = 0  # exports still reading it after a newer commit took its place
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
@@ -85,7 +87,17 @@ class IndexState:
         postings = PostingCache(reader, tables.live, lengths, arrays)
         forward = ForwardStore(arrays)
         engine = Engine(postings, tables.live, forward)
-        return cls(searcher, arrays, tables, engine, Signatures(arrays, forward))
+        signatures = Signatures(arrays, forward)
+        return cls(searcher, arrays, tables, engine, signatures, _commit_time(index_dir, reader))
+
+
+def _commit_time(index_dir: Path, reader: IndexReader) -> float:
+    """When a commit was written: the time of Whoosh's table of contents for its generation
+    (``_MAIN_<generation>.toc``, the last file a commit writes); 0 when it cannot be read."""
+    try:
+        return (index_dir / f"_MAIN_{reader.generation()}.toc").stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class IndexHandle:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -17,7 +18,7 @@ from indexer.metadata.current_provinces import current_province_for
 from indexer.text.segment import segment_words
 from indexer.text.vietnamese import SYLLABLE_RE, fold, normalize_text
 from search_app.engine.duplicates import Pushback
-from search_app.engine.facet_counts import count_facets
+from search_app.engine.facet_counts import count_facets, facet_label
 from search_app.engine.index_handle import IndexHandle, IndexState, IndexUnavailable
 from search_app.engine.selection import Selection, ordered, select
 from search_app.engine.snippets import Highlight, highlight, prepare_snippets, snippet
@@ -249,6 +250,22 @@ class ArchiveSearch:
                         for d in order[start : start + 100]
                     ]
                 yield from hits
+
+    def committed(self) -> datetime:
+        """When the index commit searched now was written (UTC): a stable instant for what
+        has no date of its own."""
+        with self.handle.current() as state:
+            return datetime.fromtimestamp(state.committed, UTC)
+
+    def filter_labels(self, request: SearchRequest) -> dict[str, list[str]]:
+        """The labels of the facet values a request selects, by facet ('bac-kan' ->
+        'Bắc Kạn'), for titles that name a search."""
+        with self.handle.current() as state:
+            return {
+                name: [facet_label(state.searcher, state.tables, name, v) for v in values]
+                for name, values in request.filters().items()
+                if values
+            }
 
     def matched_ids(self, request: SearchRequest) -> list[str]:
         """The ids of the articles a search counts, in document order (for checks)."""

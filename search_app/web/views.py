@@ -1,7 +1,7 @@
-"""Blueprint: /, /search (.json, .csv, .jsonl), /article/<id>, /document/<number>.
+"""Blueprint: /, /search (.json, .csv, .jsonl, .atom), /article/<id>, /document/<number>(.atom).
 
-One data function feeds every format: the page, the JSON and the exports read the same
-SearchRequest from the same URL parameters.
+One data function feeds every format: the page, the JSON, the exports and the feeds read the
+same SearchRequest from the same URL parameters.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from indexer.metadata.docnumbers import KIND_NAMES, find_document_numbers
 from indexer.text.vietnamese import fold
 from search_app.engine.index_handle import IndexUnavailable
 from search_app.engine.search import ArchiveSearch
-from search_app.results import SearchRequest
+from search_app.results import DocumentPage, SearchRequest
 from search_app.web.chart import year_bars
 from search_app.web.drilldown import drilldown
 from search_app.web.export import export_response
+from search_app.web.feeds import CONTENT_TYPE, FeedInfo, build_atom, newest_hits, search_title
 from search_app.web.params import (
     BadParameter,
     hidden_fields,
@@ -132,12 +133,32 @@ def not_found(error):
     return _error(404, "Không tìm thấy trang hoặc bài viết này.")
 
 
+def _feed_url(req: SearchRequest) -> str:
+    """The canonical URL of a search's feed: always newest first, so no sort and no page."""
+    return search_url(req, "/search.atom", sort="relevance")
+
+
+def _search_title(req: SearchRequest) -> str:
+    labels = _archive().filter_labels(req)
+    return search_title(req.q, labels, req.date_from, req.date_to)
+
+
+def _absolute(path: str) -> str:
+    return request.url_root.rstrip("/") + path
+
+
+def _atom(info: FeedInfo, req: SearchRequest) -> Response:
+    return Response(build_atom(info, newest_hits(_archive(), req)), content_type=CONTENT_TYPE)
+
+
 def _render_search(req: SearchRequest):
     page = _archive().search(req)
     return render_template(
         "search.html",
         req=req,
         page=page,
+        feed_url=_feed_url(req),
+        feed_title=_search_title(req),
         bars=year_bars(page.facets.get("year")),
         drilldown=drilldown,
         search_url=search_url,
@@ -182,6 +203,21 @@ def search_jsonl():
     return export_response(_archive(), parse_request(request.args), "jsonl")
 
 
+@bp.get("/search.atom")
+def search_atom():
+    """The newest results of the search as an Atom feed."""
+    req = parse_request(request.args)
+    info = FeedInfo(
+        url=_absolute(_feed_url(req)),
+        title=_search_title(req),
+        page=_absolute(search_url(req, sort="newest")),
+        site=request.url_root,
+        committed=_archive().committed(),
+        highlight=req.q,
+    )
+    return _atom(info, req)
+
+
 @bp.get("/article/<path:article_id>")
 def article_page(article_id: str):
     """One article in full, with the query of the search it came from highlighted (or, with
@@ -197,15 +233,25 @@ def article_page(article_id: str):
     return render_template("article.html", article=article, q=q, back=back, fold=fold)
 
 
-@bp.get("/document/<path:value>")
-def document_page(value: str):
-    """The articles citing a document number, oldest first; any spelling of the number
-    (570/QĐ-UBND) is sent on to its canonical URL (570/qd-ubnd)."""
+def _document(value: str, endpoint: str) -> DocumentPage:
+    """The document a URL names; any other spelling of its number (570/QĐ-UBND) is sent on
+    to the canonical URL (570/qd-ubnd) of ``endpoint``, an unknown number is a 404."""
     document = _archive().document(value)
     if document is None:
         if fold(value) != value and _archive().document(fold(value)) is not None:
-            return redirect(url_for("search.document_page", value=fold(value)), 301)
+            abort(redirect(url_for(endpoint, value=fold(value)), 301))
         abort(404)
+    return document
+
+
+def _document_title(document: DocumentPage) -> str:
+    return f"Văn bản {document.key} – các bài nhắc đến"
+
+
+@bp.get("/document/<path:value>")
+def document_page(value: str):
+    """The articles citing a document number, oldest first, by year."""
+    document = _document(value, "search.document_page")
     timeline = [
         (year, list(items))
         for year, items in groupby(document.articles, key=lambda a: (a.published or "")[:4])
@@ -215,7 +261,24 @@ def document_page(value: str):
         document=document,
         timeline=timeline,
         filter_url=search_url(SearchRequest(cited=(document.value,))),
+        feed_url=url_for("search.document_atom", value=document.value),
+        feed_title=_document_title(document),
     )
+
+
+@bp.get("/document/<path:value>.atom")
+def document_atom(value: str):
+    """The newest articles citing a document number as an Atom feed."""
+    document = _document(value, "search.document_atom")
+    info = FeedInfo(
+        url=url_for("search.document_atom", value=document.value, _external=True),
+        title=_document_title(document),
+        page=url_for("search.document_page", value=document.value, _external=True),
+        site=request.url_root,
+        committed=_archive().committed(),
+        highlight=document.key,
+    )
+    return _atom(info, SearchRequest(cited=(document.value,)))
 
 
 @bp.app_context_processor
