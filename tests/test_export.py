@@ -149,3 +149,11 @@ def test_a_download_stopped_halfway_lets_go_of_the_index(client, archive_search)
     response.close()
     with archive_search.handle.current() as state:
         assert state.users == before
+
+
+def test_an_export_can_stop_at_a_limit(archive_search):
+    request = SearchRequest(q="thông tin")
+    every = [hit.id for hit in archive_search.export(request)]
+    assert len(every) > 3
+    assert [hit.id for hit in archive_search.export(request, limit=3)] == every[:3]
+    assert [hit.id for hit in archive_search.export(request, limit=10**6)] == every

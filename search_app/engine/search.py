@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import islice
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -231,9 +232,10 @@ class ArchiveSearch:
             provinces=province_hints(query, request, published),
         )
 
-    def export(self, request: SearchRequest) -> Iterator[Hit]:
-        """Every result of a search that its count counts, in order, not grouped (for CSV
-        and JSON Lines). The index commit it started on stays open until the last is out."""
+    def export(self, request: SearchRequest, limit: int | None = None) -> Iterator[Hit]:
+        """Every result of a search that its count counts (or the first ``limit``), in order,
+        not grouped (for CSV, JSON Lines and feeds). The index commit it started on stays
+        open until the last is out."""
         with self.handle.pinned() as state:
             with self.handle.lock:
                 query = self._keyboard_reading(state, request) or request.q
@@ -242,7 +244,8 @@ class ArchiveSearch:
                 if not selection.counts_near:  # what the count counts, no more
                     selection = replace(selection, near=np.zeros_like(selection.near))
                 spec = self._spec(state, parsed, selection)
-                order = list(ordered(state, parsed, selection, request.sort, 4 * self.page_size))
+                ranked = ordered(state, parsed, selection, request.sort, 4 * self.page_size)
+                order = list(islice(ranked, limit))
             for start in range(0, len(order), 100):
                 with self.handle.lock:
                     hits = [

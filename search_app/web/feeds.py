@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from itertools import islice
 from urllib.parse import quote, urlencode, urlsplit
 
 from feedgen.ext.base import BaseEntryExtension
@@ -59,13 +58,8 @@ class RelatedLinks(BaseEntryExtension):
 
 
 def newest_hits(archive: ArchiveSearch, request: SearchRequest) -> list[Hit]:
-    """The newest FEED_SIZE results of a search, ungrouped; the export is closed after them
-    so that it lets go of its index commit."""
-    hits = archive.export(replace(request, sort="newest", page=1))
-    try:
-        return list(islice(hits, FEED_SIZE))
-    finally:
-        hits.close()
+    """The newest FEED_SIZE results of a search, ungrouped."""
+    return list(archive.export(replace(request, sort="newest", page=1), limit=FEED_SIZE))
 
 
 def published_at(published: str | None) -> datetime | None:
