@@ -155,7 +155,7 @@ def test_ab_of_a_checkout_against_itself_finds_identical_pages(index_dir):
         new.close()
     assert len(old.seconds) == len(new.seconds) == 2 * len(queries)
     body = report(old, new, len(queries), [])
-    assert "Identical pages (ids, total, facet counts, snippets): 4 of 4." in body
+    assert "Identical pages (ids, total, shared facet counts, snippets): 4 of 4." in body
 
 
 def _article(article_id: str, title: str, body: str) -> BenchArticle:
