@@ -100,8 +100,9 @@ def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _web_address(url: str | None) -> bool:
-    return bool(url) and url.lower().startswith(("http://", "https://"))
+def web_address(url: object) -> bool:
+    """Whether a stored URL may be a link: http or https only (never javascript: or data:)."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
 
 
 def entry_author(hit: Hit) -> str | None:
@@ -109,7 +110,7 @@ def entry_author(hit: Hit) -> str | None:
     leaves the feed's own author to stand for it."""
     if hit.author or hit.source:
         return hit.author or hit.source
-    return urlsplit(hit.url).hostname if _web_address(hit.url) else None
+    return urlsplit(hit.url).hostname if web_address(hit.url) else None
 
 
 def article_url(site: str, article_id: str, q: str = "") -> str:
@@ -132,7 +133,7 @@ def _add_entry(feed: FeedGenerator, info: FeedInfo, hit: Hit) -> datetime:
         entry.author(name=_text(author))
     # rel="alternate" is the default, and all feedgen writes of this link (see RelatedLinks).
     entry.link(href=article_url(info.site, hit.id, info.highlight), rel="alternate")
-    if _web_address(hit.url):
+    if web_address(hit.url):
         entry.register_extension("related", RelatedLinks, atom=True, rss=False)
         original = {"href": _text(hit.url), "rel": "related", "type": "text/html"}
         entry.related.links.append({**original, "title": "Bài gốc"})

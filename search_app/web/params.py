@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from search_app.query.language import MAX_QUERY_CHARS
-from search_app.results import FACETS, SORTS, BadDate, SearchRequest, date_bound
+from search_app.results import FACETS, SORTS, BadDate, ProvinceHint, SearchRequest, date_bound
 from search_app.web.drilldown import nested_in
 
 # Characters of a query kept from the URL: more than the parser reads (MAX_QUERY_CHARS), so
@@ -125,6 +125,17 @@ def toggle_url(req: SearchRequest, facet: str, value: str) -> str:
         child, inside = nested
         changes[child] = [v for v in getattr(req, child) if not inside(v)]
     return search_url(req, **changes)
+
+
+def province_hint_url(req: SearchRequest, hint: ProvinceHint) -> str:
+    """The search a province hint offers that leaves none of the former provinces out: the
+    query without the name, or the search without the province as published, filtered by
+    the province of today."""
+    today = list(dict.fromkeys([*req.current_province, hint.value]))
+    if hint.named_by == "query":
+        return search_url(req, q=hint.query, current_province=today)
+    published = [value for value in req.province if value != hint.value]
+    return search_url(req, province=published, current_province=today)
 
 
 def only_year_url(req: SearchRequest, year: str) -> str:

@@ -29,13 +29,21 @@ from search_app.results import DocumentPage, SearchRequest
 from search_app.web.chart import year_bars
 from search_app.web.drilldown import drilldown
 from search_app.web.export import export_response
-from search_app.web.feeds import CONTENT_TYPE, FeedInfo, build_atom, newest_hits, search_title
+from search_app.web.feeds import (
+    CONTENT_TYPE,
+    FeedInfo,
+    build_atom,
+    newest_hits,
+    search_title,
+    web_address,
+)
 from search_app.web.params import (
     BadParameter,
     hidden_fields,
     only_year_url,
     parse_format,
     parse_request,
+    province_hint_url,
     search_url,
     toggle_url,
 )
@@ -90,10 +98,7 @@ def now_part_of(province: str | None) -> str:
     return unit.written if unit is not None else ""
 
 
-@bp.app_template_test("web_address")
-def web_address(url: object) -> bool:
-    """Whether a stored URL may be a link: http or https only (never javascript: or data:)."""
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+bp.add_app_template_test(web_address, "web_address")
 
 
 @bp.app_template_filter("document_kind")
@@ -164,6 +169,7 @@ def _render_search(req: SearchRequest):
         search_url=search_url,
         toggle_url=toggle_url,
         only_year_url=only_year_url,
+        province_hint_url=province_hint_url,
         facet_size=current_app.config["FACET_SIZE"],
     )
 
