@@ -459,7 +459,7 @@ def test_jsonl_keeps_given_topics_and_unknown_dates():
 
 
 def test_jsonl_without_body_fails():
-    with pytest.raises(ExtractionError, match="no body"):
+    with pytest.raises(ExtractionError, match="no article text found"):
         jsonl(title="Chỉ có tiêu đề", body="   ")
 
 
@@ -580,7 +580,7 @@ def test_html_itemprop_date_and_byline():
 def test_html_charset_fallbacks():
     text = "<html><head><title>Thông báo</title></head><body><p>Điện thoại và Internet.</p>"
     assert "Điện thoại" in html(text.encode("utf-8")).body
-    latin = html(b"<html><body><p>Caf\xe9 s\xe1ng</p></body></html>")  # no charset, not UTF-8
+    latin = html(b"<html><body><p>Caf\xe9 s\xe1ng nay ngon.</p></body></html>")  # not UTF-8
     assert latin.body  # decoded as Windows-1258 rather than failing
 
 
@@ -619,13 +619,13 @@ def test_html_with_a_utf16_bom_is_decoded():
                 location=Location("n.html"),
                 content=b"<html><body><script>x()</script></body></html>",
             ),
-            "no body",
+            "no article text found",
         ),
         (
             RawRecord(
                 id="c", kind="txt", location=Location("c.txt"), content="Skip to main content\n0:00"
             ),
-            "no body",
+            "no article text found",
         ),
         (
             RawRecord(id="k", kind="pdf", location=Location("k.pdf"), content=b"%PDF"),

@@ -23,12 +23,13 @@ from indexer.metadata.gazetteer import find_province_mentions, resolve_province
 from indexer.metadata.sites import publishing_province
 from indexer.metadata.topics import assign_topics
 from indexer.pages.htmlpage import parse_html_page
-from indexer.pages.textpage import Page, clean_lines, parse_text_page
+from indexer.pages.textpage import Page, clean_lines, has_article_text, parse_text_page
 from indexer.records import Article, ExtractionError, Location, RawRecord
 from indexer.text.vietnamese import normalize_text
 
 logger = logging.getLogger(__name__)
 
+NO_TEXT = "no article text found"  # the failure of a page whose article text was not found
 TITLE_CHARS = 150  # a title derived from the body is cut at a word boundary near this length
 # Province scores (bare name, after "tỉnh"/"TP.") by where the name stands.
 PUBLISHER_SCORE = 10.0
@@ -147,8 +148,8 @@ def extract_article(record: RawRecord) -> Article:
         page = Page()
     if given_body:
         page.body = clean_lines(given_body)
-    if not page.body:
-        raise ExtractionError(f"{where}: no body text")
+    elif not has_article_text(page.body, page.title):  # a title alone is not an article
+        raise ExtractionError(f"{where}: {NO_TEXT}")
     body = "\n".join(page.body)
     page = replace(
         page,

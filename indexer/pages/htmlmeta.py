@@ -15,6 +15,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from indexer.inputs.mangled import repair_mangled
 from indexer.metadata.dates import byline_date, date_line, normalize_published
 from indexer.pages.htmltree import mark_words, marks
 from indexer.pages.textpage import HEADLINE_CHARS, KICKER_CHARS, Page, same_title
@@ -74,7 +75,7 @@ _PERSON_RE = re.compile(rf"{_NAME}(?:\s*[-–,]\s*{_NAME})*")
 
 def text_of(value: str | None) -> str | None:
     """Metadata text, normalized, on one line; None when empty."""
-    return " ".join(normalize_text(value).split()) or None if value else None
+    return " ".join(normalize_text(repair_mangled(value)).split()) or None if value else None
 
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str | None:

@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 
 from indexer.inputs.encodings import decode_bytes
 from indexer.inputs.legacy_html import convert_legacy_html
+from indexer.inputs.mangled import repair_mangled
+from indexer.metadata.dates import normalize_published
 from indexer.pages.htmlmeta import (
     element_published,
     find_kicker,
@@ -27,6 +29,7 @@ from indexer.pages.htmlmeta import (
     metadata_published,
     take_signature,
     text_of,
+    tidy_author,
 )
 from indexer.pages.htmltree import (
     block_lines,
@@ -38,6 +41,7 @@ from indexer.pages.htmltree import (
     main_element,
     metadata_elements,
 )
+from indexer.pages.linkeddata import LinkedArticle, linked_article
 from indexer.pages.textpage import (
     Page,
     check_text,
@@ -122,7 +126,7 @@ def _read_article(soup: BeautifulSoup, container: Tag, title: str | None) -> Pag
     drop_hidden(container)
     drop_link_boxes(container, _RELATED_RE)
     captions = {text_of(c.get_text(" ")) or "" for c in caption_elements(container)} - {""}
-    lines = clean_lines(normalize_text("\n".join(block_lines(container))))
+    lines = clean_lines(normalize_text(repair_mangled("\n".join(block_lines(container)))))
     page = split_page(_cut_related(lines, title), title)
     take_signature(page)
     page.body = _lead_first(page.body, captions)
@@ -131,31 +135,64 @@ def _read_article(soup: BeautifulSoup, container: Tag, title: str | None) -> Pag
     return page
 
 
-def parse_html_page(content: str | bytes) -> Page:
-    """An HTML page -> Page: metadata first, then the line rules on the article's element."""
-    text = check_text(_decode_html(content))
+def _parse(text: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(text, "lxml")
+        return BeautifulSoup(text, "lxml")
+
+
+def _linked_lines(body: str) -> list[str]:
+    """JSON-LD articleBody as lines: plain text by its line breaks, HTML by its blocks."""
+    if "<" in body and ">" in body:
+        soup = _parse(body)
+        clean_tree(soup)
+        return clean_lines(normalize_text("\n".join(block_lines(soup))))
+    return clean_lines(normalize_text(body))
+
+
+def _with_linked_body(page: Page, linked: LinkedArticle | None) -> Page:
+    """The page with the JSON-LD articleBody as its body when the line rules found less than
+    half of that text (a body drawn by a script, or made of blocks they do not read)."""
+    if linked is None or not linked.body:
+        return page
+    lines = _linked_lines(linked.body)
+    if len(" ".join(page.body)) >= 0.5 * len(" ".join(lines)):
+        return page
+    if lines and page.title and same_title(lines[0], page.title):
+        lines = lines[1:]
+    return replace(page, body=lines) if lines else page
+
+
+def parse_html_page(content: str | bytes) -> Page:
+    """An HTML page -> Page: metadata first (JSON-LD, meta tags), then the line rules on the
+    article's element."""
+    soup = _parse(check_text(_decode_html(content)))
+    linked = linked_article(soup)
     site = text_of(meta_content(soup, "og:site_name"))
     canonical = soup.find("link", rel="canonical")
-    url = meta_content(soup, "og:url") or (
-        canonical.get("href") if isinstance(canonical, Tag) else None
+    url = (
+        meta_content(soup, "og:url")
+        or (canonical.get("href") if isinstance(canonical, Tag) else None)
+        or (linked.url if linked else None)
     )
     meta_title = text_of(meta_content(soup, "og:title", "twitter:title"))
+    meta_title = meta_title or text_of(linked.headline if linked else None)
     page_title = text_of(soup.title.get_text(" ")) if soup.title else None
     clean_tree(soup)
-    published = metadata_published(soup)
+    published = normalize_published(linked.published) if linked and linked.published else None
+    published = published or metadata_published(soup)
     main = main_element(soup)
     title, heading = find_title(soup, main, meta_title, page_title, site)
     kicker = find_kicker(heading)
     page = _read_article(soup, _with_heading(main, heading), title)
+    page = _with_linked_body(replace(page, title=title or page.title), linked)
+    authors = [tidy_author(name) for name in (linked.authors if linked else ())]
     return replace(
         page,
-        title=title or page.title,
         kicker=kicker or page.kicker,
         published=published or page.published,
+        author=next((a for a in authors if a), None) or page.author,
         url=text_of(str(url)) if url else None,
-        source=site or page.source,
+        source=site or (text_of(linked.publisher) if linked else None) or page.source,
     )

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.inputs.encodings import convert_legacy_lines, decode_bytes
+from indexer.inputs.mangled import repair_mangled
 from indexer.metadata.dates import byline_date, date_line, dates_in, is_header_clock, is_labelled
 from indexer.metadata.gazetteer import find_province_mentions
 from indexer.records import ExtractionError
@@ -23,6 +24,9 @@ HEADLINE_CHARS = 250  # a longer line is a paragraph, not a title
 KICKER_CHARS = 200
 JUNK_RATIO = 0.05  # share of control or replacement characters that marks binary junk
 JUNK_PROBE = 20000  # characters: how much of a text the junk ratio looks at
+# An article's text has a line of at least this many words besides its title; a page with
+# none (its title alone, a date, a word or two of a menu) is one whose text was not found.
+TEXT_WORDS = 3
 
 
 @dataclass
@@ -252,6 +256,14 @@ def split_page(lines: list[str], title_hint: str | None = None) -> Page:
 # --- checking ---------------------------------------------------------------------------------
 
 
+def has_article_text(body: list[str], title: str | None) -> bool:
+    """Whether a page's body holds article text: a line of a few words that is not the title
+    (not the title alone, a date, a menu's word or two)."""
+    return any(
+        len(line.split()) >= TEXT_WORDS and not (title and same_title(line, title)) for line in body
+    )
+
+
 def check_text(text: str) -> str:
     """Text worth extracting, or ExtractionError for empty or binary content."""
     if not text.strip():
@@ -267,4 +279,4 @@ def parse_text_page(content: str | bytes) -> Page:
     text = decode_bytes(content) if isinstance(content, bytes) else content
     # Before normalize_text: TCVN3 writes ư as a soft hyphen, which normalizing would drop.
     text = convert_legacy_lines(check_text(text))
-    return split_page(clean_lines(normalize_text(text)))
+    return split_page(clean_lines(normalize_text(repair_mangled(text))))

@@ -35,6 +35,15 @@ NO_BODY = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Trang chủ
 <body><div class="menu"><a href="/">Trang chủ</a> | <a href="/gioi-thieu">Giới thiệu</a> |
 <a href="/lien-he">Liên hệ</a></div><script>var x = 1;</script>
 <div class="footer">Bản quyền © 2021</div></body></html>"""
+TITLE_ONLY = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8">
+<title>Hội nghị trực tuyến về chuyển đổi số năm 2025 - Báo Điện tử</title>
+<meta property="og:title" content="Hội nghị trực tuyến về chuyển đổi số năm 2025">
+<script src="/static/app.js"></script></head>
+<body><header><nav><a href="/">Trang chủ</a> <a href="/thoi-su">Thời sự</a></nav></header>
+<main><h1>Hội nghị trực tuyến về chuyển đổi số năm 2025</h1><div id="root"></div></main>
+<footer>© Báo Điện tử</footer></body></html>
+"""  # a page whose text a script draws: its title alone is there to read
 SCRIPT_TITLE = "&lt;script&gt;alert(1)&lt;/script&gt; Lào Cai cảnh báo lừa đảo"
 
 
@@ -83,6 +92,7 @@ def files() -> dict[str, str | bytes]:
         "report-renamed.html": pdf + noise[:3000] + b"\n%%EOF\n",
         "truncated.html": ARTICLE[: ARTICLE.index(CLOSING) + 60],
         "no-body-text.html": NO_BODY,
+        "title-only.html": TITLE_ONLY,
         "windows-1258.txt": cp1258(page("Lạng Sơn họp bàn an toàn thông tin")),
         "utf-16-bom.txt": page("Cần Thơ phát triển bưu chính công ích").encode("utf-16"),
         "utf-16le-no-bom.txt": page("Đà Nẵng ra mắt tổ công nghệ số").encode("utf-16-le"),
