@@ -15,7 +15,13 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from indexer.metadata.dates import byline_date, date_line, normalize_published
+from indexer.metadata.dates import (
+    byline_date,
+    date_line,
+    is_header_clock,
+    normalize_published,
+    strip_empty_slots,
+)
 from indexer.pages.htmltree import mark_words, marks
 from indexer.pages.textpage import HEADLINE_CHARS, KICKER_CHARS, Page, same_title
 from indexer.text.vietnamese import fold, normalize_text
@@ -73,8 +79,8 @@ _PERSON_RE = re.compile(rf"{_NAME}(?:\s*[-–,]\s*{_NAME})*")
 
 
 def text_of(value: str | None) -> str | None:
-    """Metadata text, normalized, on one line; None when empty."""
-    return " ".join(normalize_text(value).split()) or None if value else None
+    """Metadata text, normalized, on one line, without an empty date slot ('( )'); None if empty."""
+    return strip_empty_slots(" ".join(normalize_text(value).split())) or None if value else None
 
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str | None:
@@ -202,7 +208,7 @@ def element_published(container: Tag, elements: list[Tag]) -> str | None:
             return date
     for element in elements:
         text = text_of(element.get_text(" ")) or ""
-        if mark_words(element) & _LATER_WORDS or _LATER_RE.search(text):
+        if mark_words(element) & _LATER_WORDS or _LATER_RE.search(text) or is_header_clock(text):
             continue
         if date := date_line(text) or byline_date(text):
             return date
