@@ -16,7 +16,13 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from indexer.inputs.mangled import repair_mangled
-from indexer.metadata.dates import byline_date, date_line, normalize_published
+from indexer.metadata.dates import (
+    byline_date,
+    date_line,
+    is_header_clock,
+    normalize_published,
+    strip_empty_slots,
+)
 from indexer.pages.htmltree import mark_words, marks
 from indexer.pages.textpage import HEADLINE_CHARS, KICKER_CHARS, Page, same_title
 from indexer.text.vietnamese import fold, normalize_text
@@ -74,8 +80,10 @@ _PERSON_RE = re.compile(rf"{_NAME}(?:\s*[-–,]\s*{_NAME})*")
 
 
 def text_of(value: str | None) -> str | None:
-    """Metadata text, normalized, on one line; None when empty."""
-    return " ".join(normalize_text(repair_mangled(value)).split()) or None if value else None
+    """Metadata text, normalized, on one line, without an empty date slot ('( )'); None if empty."""
+    if not value:
+        return None
+    return strip_empty_slots(" ".join(normalize_text(repair_mangled(value)).split())) or None
 
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str | None:
@@ -203,7 +211,7 @@ def element_published(container: Tag, elements: list[Tag]) -> str | None:
             return date
     for element in elements:
         text = text_of(element.get_text(" ")) or ""
-        if mark_words(element) & _LATER_WORDS or _LATER_RE.search(text):
+        if mark_words(element) & _LATER_WORDS or _LATER_RE.search(text) or is_header_clock(text):
             continue
         if date := date_line(text) or byline_date(text):
             return date

@@ -5,17 +5,28 @@ nearest real line above the first *anchor* (a date line, the print/e-mail links,
 times); a line ending with ':' above the title is its kicker; the body follows the anchors; the
 author's name closes the body. A publication date comes only from the byline zone between title
 and body, a labelled line ("Cập nhật lúc: ..."), metadata or the kicker: never from a site header
-clock or a date in the body.
+clock (a date line the menu follows), a last change ("Cập nhật lần cuối") or a date in the body.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from indexer.inputs.encodings import convert_legacy_lines, decode_bytes
 from indexer.inputs.mangled import repair_mangled
-from indexer.metadata.dates import byline_date, date_line, dates_in, is_header_clock, is_labelled
+from indexer.metadata.dates import (
+    byline_date,
+    date_line,
+    dates_in,
+    is_date_label,
+    is_empty_date_slot,
+    is_header_clock,
+    is_labelled,
+    is_last_change,
+    strip_empty_slots,
+)
 from indexer.metadata.gazetteer import find_province_mentions
 from indexer.records import ExtractionError
 from indexer.text.vietnamese import fold, normalize_text
@@ -27,6 +38,8 @@ JUNK_PROBE = 20000  # characters: how much of a text the junk ratio looks at
 # An article's text has a line of at least this many words besides its title; a page with
 # none (its title alone, a date, a word or two of a menu) is one whose text was not found.
 TEXT_WORDS = 3
+MENU_LINES = 3  # a date line followed by this many menu items is a header's clock
+MENU_ITEM_WORDS = 4  # a menu item is this many words at most
 
 
 @dataclass
@@ -97,11 +110,30 @@ def _kind(line: str) -> str:
             return "chrome"
         if _TAIL_RE.fullmatch(line):
             return "tail"
-        if _ANCHOR_RE.fullmatch(line):
+        if _ANCHOR_RE.fullmatch(line) or is_empty_date_slot(line) or is_date_label(line):
             return "anchor"
         if date_line(line):
-            return "date"
+            return "anchor" if is_last_change(line) else "date"
     return "text"
+
+
+def _is_menu_item(line: str) -> bool:
+    """True for a line as short as a menu's item ("Trang chủ", "Giới thiệu")."""
+    words = line.split()
+    return len(words) <= MENU_ITEM_WORDS and not line.endswith((".", ":", ";", ",", "?", "!"))
+
+
+def _drop_header_clocks(lines: list[str], kinds: list[str]) -> list[str]:
+    """kinds, with the date lines that a menu follows (a header's frozen clock) as chrome."""
+    kinds = list(kinds)
+    for i, kind in enumerate(kinds):
+        if kind != "date" or is_labelled(lines[i]):
+            continue
+        after = islice((j for j in range(i + 1, len(lines)) if kinds[j] != "chrome"), MENU_LINES)
+        menu = [j for j in after if kinds[j] == "text" and _is_menu_item(lines[j])]
+        if len(menu) == MENU_LINES:
+            kinds[i] = "chrome"
+    return kinds
 
 
 def _is_headline(line: str) -> bool:
@@ -121,7 +153,10 @@ def _is_paragraph(line: str) -> bool:
 def _find_title(lines: list[str], kinds: list[str], hint: str | None) -> int | None:
     """Index of the title line: the nearest real line above the first anchor (or the hint)."""
     if hint is not None:
-        return next((i for i, line in enumerate(lines[:15]) if same_title(line, hint)), -1)
+        found = (
+            i for i, line in enumerate(lines[:15]) if same_title(strip_empty_slots(line), hint)
+        )
+        return next(found, -1)
     above = None
     for i, kind in enumerate(kinds):
         if kind in ("anchor", "date") and above is not None and _is_headline(lines[above]):
@@ -213,14 +248,20 @@ def _split_author(body: list[str]) -> tuple[list[str], str | None, str | None]:
     return body, None, source
 
 
+def _is_labelled_at(lines: list[str], i: int) -> bool:
+    """True when line i is a labelled date, or a date under its label ('Ngày đăng:')."""
+    label = lines[i - 1] if i > 0 else ""
+    return is_labelled(lines[i]) or (is_date_label(label) and is_labelled(label))
+
+
 # --- pages -----------------------------------------------------------------------------------
 
 
 def split_page(lines: list[str], title_hint: str | None = None) -> Page:
     """Apply the line rules to a page's lines; title_hint is a title known from metadata."""
-    kinds = [_kind(line) for line in lines]
+    kinds = _drop_header_clocks(lines, [_kind(line) for line in lines])
     t = _find_title(lines, kinds, title_hint)
-    page = Page(title=lines[t] if t is not None and t >= 0 else None)
+    page = Page(title=strip_empty_slots(lines[t]) if t is not None and t >= 0 else None)
     if t is not None and t > 0:
         above = next((j for j in range(t - 1, -1, -1) if kinds[j] != "chrome"), None)
         if above is not None and kinds[above] == "text" and lines[above].endswith(":"):
@@ -242,7 +283,7 @@ def split_page(lines: list[str], title_hint: str | None = None) -> Page:
     labelled = (
         date_line(lines[i])
         for i in range(end)
-        if kinds[i] == "date" and is_labelled(lines[i]) and i > (t or 0)
+        if kinds[i] == "date" and _is_labelled_at(lines, i) and i > (t or 0)
     )
     page.published = page.published or next(labelled, None)
     if not page.published and page.kicker:
