@@ -668,3 +668,23 @@ def test_html_article_header_outside_article_keeps_title_and_date():
     )
     assert article.body == "Nhà mạng đã lắp đặt 40 trạm phát sóng 5G trên địa bàn tỉnh Lào Cai."
     assert article.topics == ["Viễn thông"]
+
+
+def test_a_line_break_inside_a_sentence_is_a_space():
+    from bs4 import BeautifulSoup
+
+    from indexer.pages.htmltree import block_lines
+
+    soup = BeautifulSoup(
+        "<div class='paragraph'>Sáng 12/5, Liên đoàn Lao động tỉnh tổ chức trao quà cho<br>"
+        "đoàn viên có hoàn cảnh khó khăn.<br>Tổng giá trị quà tặng là 200 triệu đồng<br><br>"
+        "đợt hai sẽ trao vào tháng 9.<br/>Địa chỉ liên hệ:<br>số 2 đường Lê Lợi</div>",
+        "lxml",
+    )
+    assert [line for line in block_lines(soup.div) if line.strip()] == [
+        "Sáng 12/5, Liên đoàn Lao động tỉnh tổ chức trao quà cho đoàn viên có hoàn cảnh khó khăn.",
+        "Tổng giá trị quà tặng là 200 triệu đồng",
+        "đợt hai sẽ trao vào tháng 9.",
+        "Địa chỉ liên hệ:",
+        "số 2 đường Lê Lợi",
+    ]

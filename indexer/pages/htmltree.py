@@ -46,6 +46,7 @@ _DROP_TAGS = (
     "video",
 )
 _KEEP_TAGS = ("html", "body", "main", "article")
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", '"', "”", "»", ")")
 BLOCK_TAGS = frozenset(
     {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption"}
     | {"figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p"}
@@ -223,17 +224,37 @@ def main_element(soup: BeautifulSoup) -> Tag:
     return elements[max(score, key=score.__getitem__)] if score else root
 
 
+def _broken_lines(text: str) -> list[str]:
+    """A block's text split at its <br>s ('\n'), except where a line break falls inside a
+    sentence: the line before ends with no punctuation and the next goes on in lower case
+    ("... trên địa bàn<br>huyện đã ..."); there the two are one line. Two breaks in a row
+    always part."""
+    lines: list[str] = []
+    for piece in text.split("\n"):
+        before = lines[-1].rstrip() if lines else ""
+        after = piece.lstrip()
+        if before and after[:1].islower() and not before.endswith(_SENTENCE_ENDS):
+            lines[-1] = before + " " + after
+        else:
+            lines.append(piece)
+    return lines
+
+
 def block_lines(element: Tag) -> list[str]:
-    """The text of an element, one line per block (paragraph, heading, list item, <br>)."""
+    """The text of an element, one line per block (paragraph, heading, list item, <br>; a <br>
+    inside a sentence is a space)."""
     lines: list[str] = []
     parts: list[str] = []
 
     def flush() -> None:
-        lines.append("".join(parts))
+        lines.extend(_broken_lines("".join(parts)))
         parts.clear()
 
     def walk(node: Tag) -> None:
         for child in node.children:
+            if isinstance(child, Tag) and child.name == "br":
+                parts.append("\n")
+                continue
             if isinstance(child, Tag):
                 block = child.name in BLOCK_TAGS
                 if block:
