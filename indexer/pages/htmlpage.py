@@ -28,6 +28,7 @@ from indexer.pages.htmlmeta import (
     take_signature,
     text_of,
 )
+from indexer.pages.htmlsite import identity_lines, site_lines
 from indexer.pages.htmltree import (
     block_lines,
     caption_elements,
@@ -145,6 +146,7 @@ def parse_html_page(content: str | bytes) -> Page:
     )
     meta_title = text_of(meta_content(soup, "og:title", "twitter:title"))
     page_title = text_of(soup.title.get_text(" ")) if soup.title else None
+    chrome = site_lines(soup)  # before clean_tree drops the header and footer
     clean_tree(soup)
     published = metadata_published(soup)
     main = main_element(soup)
@@ -158,4 +160,5 @@ def parse_html_page(content: str | bytes) -> Page:
         published=published or page.published,
         url=text_of(str(url)) if url else None,
         source=site or page.source,
+        identity=identity_lines([*page.identity, *chrome], page_title, title or page.title),
     )
