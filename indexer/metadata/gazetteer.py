@@ -85,17 +85,22 @@ class _Gazetteer:
     pattern: re.Pattern[str]
 
 
-def package_provinces(data_file: str = PACKAGE_DATA) -> dict[str, Any]:
-    """DICT_PROVINCE of one of vietnamadminunits' data files (by default the legacy parser's,
-    the 63 provinces), read without importing the package."""
+def _package_table(data_file: str, table: str) -> dict[str, Any]:
+    """One table of one of vietnamadminunits' data files, read without importing the package."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise GazetteerError(f"package {PACKAGE!r} is not installed")
     path = Path(next(iter(spec.submodule_search_locations))) / data_file
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["DICT_PROVINCE"]
+        return json.loads(path.read_text(encoding="utf-8"))[table]
     except (OSError, ValueError, KeyError) as exc:
-        raise GazetteerError(f"cannot read provinces from {path}: {exc}") from exc
+        raise GazetteerError(f"cannot read {table} from {path}: {exc}") from exc
+
+
+def package_provinces(data_file: str = PACKAGE_DATA) -> dict[str, Any]:
+    """DICT_PROVINCE of one of vietnamadminunits' data files (by default the legacy parser's,
+    the 63 provinces), read without importing the package."""
+    return _package_table(data_file, "DICT_PROVINCE")
 
 
 def _alias_data() -> dict[str, Any]:
@@ -233,3 +238,29 @@ def find_province_mentions(text: str) -> list[ProvinceMention]:
         if counts:
             mentions.append(ProvinceMention(form.province, match.start(), match.end(), admin))
     return mentions
+
+
+def district_key(kind: str, name: str) -> str:
+    """'Huyện', 'Lục Yên' -> 'huyenlucyen': how a district is looked up in any case or spelling."""
+    return _NON_ALNUM_RE.sub("", fold(normalize_text(f"{kind} {name}")))
+
+
+@cache
+def _district_provinces() -> dict[str, frozenset[Province]]:
+    """Every district of the 63 provinces by district_key, with the provinces that have one."""
+    by_key = _gazetteer().by_key
+    found: dict[str, set[Province]] = {}
+    for province_key, districts in _package_table(PACKAGE_DATA, "DICT_PROVINCE_DISTRICT").items():
+        province = by_key.get(province_key)
+        if province is None:
+            raise GazetteerError(f"{PACKAGE}: districts of an unknown province {province_key!r}")
+        for district in districts.values():
+            key = district_key(district["districtType"], district["districtShort"])
+            found.setdefault(key, set()).add(province)
+    return {key: frozenset(provinces) for key, provinces in found.items()}
+
+
+def district_province(kind: str, name: str) -> Province | None:
+    """The province of 'huyện Lục Yên' (Yên Bái); None when no district or several have the name."""
+    provinces = _district_provinces().get(district_key(kind, name), frozenset())
+    return next(iter(provinces)) if len(provinces) == 1 else None

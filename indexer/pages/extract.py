@@ -2,7 +2,8 @@
 
 A text scrape is read by ``textpage``, an HTML page by ``htmlpage``; a JSON Lines
 record has no page. Values given by a JSON Lines record or a sidecar win over what the page says.
-A provincial publisher's host or site name gives the province (``indexer.metadata.sites``); else a
+A provincial publisher's host or site name gives the province (``indexer.metadata.sites``), then
+what the site's header and footer state (``indexer.metadata.statements``); else a
 province is scored by where its name stands (a credited source weighs most, then the title,
 kicker, lead and body) and kept only when it clearly leads.
 
@@ -20,7 +21,8 @@ from typing import Any
 
 from indexer.metadata.dates import normalize_published
 from indexer.metadata.gazetteer import find_province_mentions, resolve_province
-from indexer.metadata.sites import publishing_province
+from indexer.metadata.sites import is_national_host, publishing_province
+from indexer.metadata.statements import stated_province
 from indexer.metadata.topics import assign_topics
 from indexer.pages.htmlpage import parse_html_page
 from indexer.pages.textpage import Page, clean_lines, has_article_text, parse_text_page
@@ -62,9 +64,12 @@ def derive_title(body: str) -> str:
 def _detect_province(page: Page) -> str | None:
     """The province an article is from: its publisher, title, kicker, else the dominant one.
 
-    A provincial site's host or name (``indexer.metadata.sites``) decides before any text is read.
+    A provincial site's host or name (``indexer.metadata.sites``), else what its header and
+    footer state (``indexer.metadata.statements``), decides before the article's text is read.
     """
     publisher = publishing_province(page.url, page.source)
+    if publisher is None and not is_national_host(page.url):
+        publisher = stated_province(page.identity)
     if publisher is not None:
         return publisher.name
     scores: dict[str, float] = defaultdict(float)

@@ -31,6 +31,7 @@ from indexer.pages.htmlmeta import (
     text_of,
     tidy_author,
 )
+from indexer.pages.htmlsite import identity_lines, site_lines
 from indexer.pages.htmltree import (
     block_lines,
     caption_elements,
@@ -179,6 +180,7 @@ def parse_html_page(content: str | bytes) -> Page:
     meta_title = text_of(meta_content(soup, "og:title", "twitter:title"))
     meta_title = meta_title or text_of(linked.headline if linked else None)
     page_title = text_of(soup.title.get_text(" ")) if soup.title else None
+    chrome = site_lines(soup)  # before clean_tree drops the header and footer
     clean_tree(soup)
     published = normalize_published(linked.published) if linked and linked.published else None
     published = published or metadata_published(soup)
@@ -195,4 +197,5 @@ def parse_html_page(content: str | bytes) -> Page:
         author=next((a for a in authors if a), None) or page.author,
         url=text_of(str(url)) if url else None,
         source=site or (text_of(linked.publisher) if linked else None) or page.source,
+        identity=identity_lines([*page.identity, *chrome], page_title, title or page.title),
     )

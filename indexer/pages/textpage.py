@@ -53,6 +53,9 @@ class Page:
     source: str | None = None
     url: str | None = None
     body: list[str] = field(default_factory=list)
+    # The site's own lines around the article (header, footer, <title>, og:site_name, banners),
+    # where it says who runs it: read by indexer.metadata.statements for the province.
+    identity: list[str] = field(default_factory=list)
 
 
 # --- lines -----------------------------------------------------------------------------------
@@ -257,6 +260,12 @@ def _is_labelled_at(lines: list[str], i: int) -> bool:
 # --- pages -----------------------------------------------------------------------------------
 
 
+def _chrome_lines(lines: list[str], title: int | None, kicker: str | None, tail: int) -> list[str]:
+    """The site's lines around the article: above the title (not its kicker) and from the tail."""
+    above = lines[:title] if title is not None and title > 0 else []
+    return [line for line in above if line != kicker] + lines[tail:]
+
+
 def split_page(lines: list[str], title_hint: str | None = None) -> Page:
     """Apply the line rules to a page's lines; title_hint is a title known from metadata."""
     kinds = _drop_header_clocks(lines, [_kind(line) for line in lines])
@@ -289,6 +298,7 @@ def split_page(lines: list[str], title_hint: str | None = None) -> Page:
     if not page.published and page.kicker:
         page.published = max(dates_in(page.kicker), default=None)
     body = [lines[i] for i in range(start, end) if kinds[i] == "text"]
+    page.identity = _chrome_lines(lines, t, page.kicker, end)
     page.body, author, page.source = _split_author(body)
     page.author = page.author or author
     return page
