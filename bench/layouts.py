@@ -7,6 +7,11 @@ of the text, in order, captions left out), ``captions`` (photo captions, which t
 and ``not_in_body`` (menus, bylines, share bars, related links, footers: strings that must
 not be in the body). ``layout`` names the system the page imitates; ``split`` is ``dev`` for
 pages the rules were tuned on and ``holdout`` for pages written after the tuning.
+
+``province`` (optional) is the province of the site that publishes the page, before the 2025
+merger, as the gazetteer names it ("Huế", "Bà Rịa - Vũng Tàu"), or null for a national site.
+It is what the page itself says of its publisher (a header, a footer, an address), whatever
+provinces its text names. Pages without the key are not scored for it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from indexer.text.vietnamese import normalize_text
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "tests" / "data" / "layouts"
 # Fields scored as right or wrong per page, and the body measures counted over all pages.
-PAGE_FIELDS = ("title", "kicker", "lead", "published", "author", "first", "last")
+PAGE_FIELDS = ("title", "kicker", "lead", "published", "author", "province", "first", "last")
 BODY_FIELDS = ("recall", "precision", "leaked", "captions")
 
 
@@ -40,6 +45,8 @@ class Fixture:
     body: list[str]
     captions: list[str]
     not_in_body: list[str]
+    province: str | None = None
+    scores_province: bool = False  # the page gives its publisher's province (or null)
 
 
 @dataclass
@@ -51,6 +58,7 @@ class Extracted:
     published: str | None = None
     author: str | None = None
     body: list[str] | None = None
+    province: str | None = None
 
 
 @dataclass
@@ -96,6 +104,8 @@ def load_fixtures(folder: Path = LAYOUTS) -> list[Fixture]:
                 body=[norm(p) for p in data["body"]],
                 captions=[norm(c) for c in data["captions"]],
                 not_in_body=data["not_in_body"],
+                province=norm(data.get("province")) or None,
+                scores_province="province" in data,
             )
         )
     return fixtures
@@ -131,6 +141,8 @@ def score_page(fixture: Fixture, got: Extracted, fields: frozenset[str], tally: 
         mark("published", got.published == fixture.published)
     if "author" in fields:
         mark("author", _same(got.author, fixture.author))
+    if "province" in fields and fixture.scores_province:
+        mark("province", got.province == fixture.province)
     if got.body is None or "body" not in fields:
         return
     lines = [line for line in (norm(raw) for raw in got.body) if line]
