@@ -29,7 +29,9 @@ ORIGINAL = statements.STATEMENTS_PATH.read_text(encoding="utf-8")
 
 
 def _named(line: str) -> list[str]:
-    return sorted(p.name for p in read_statement(line).provinces)
+    """The provinces a line states, as the site's or as its address."""
+    statement = read_statement(line)
+    return sorted(p.name for p in statement.provinces | statement.addresses)
 
 
 # --- one line: the shapes a statement takes ---------------------------------------------------
@@ -394,3 +396,17 @@ def test_the_data_can_be_extended(statements_file):
     statements_file.write_text(extended, encoding="utf-8")
     statements._rules.cache_clear()
     assert _named("Hợp tác xã Nông nghiệp tỉnh Hà Nam") == ["Hà Nam"]
+
+
+def test_a_national_licence_makes_an_address_say_nothing():
+    licence = "Giấy phép số 88/GP-BTTTT ngày 21/02/2024 của Bộ Thông tin và Truyền thông"
+    address = "Địa chỉ: Tầng 9, số 25 Nguyễn Đình Chiểu, Quận 1, TP Hồ Chí Minh"
+    assert read_statement(licence).national_licence
+    assert read_statement(address).addresses and not read_statement(address).provinces
+    assert stated_province([address]).name == "Hồ Chí Minh"  # a site that sits there
+    assert stated_province(["Báo điện tử Nhịp Sống Việt", licence, address]) is None
+    # A provincial paper holds the ministry's licence too, and says whose it is.
+    provincial = ["Báo Bắc Kạn - Cơ quan của Đảng bộ tỉnh Bắc Kạn", licence, address]
+    assert stated_province(provincial).name == "Bắc Kạn"
+    local = "Giấy phép số 12/GP-TTĐT do Sở Thông tin và Truyền thông tỉnh Vĩnh Long cấp"
+    assert not read_statement(local).national_licence

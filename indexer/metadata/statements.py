@@ -52,6 +52,8 @@ class _Rules:
     labels: tuple[Words, ...]  # longest first
     anywhere_labels: frozenset[Words]
     owner_labels: frozenset[Words]
+    address_labels: frozenset[Words]
+    licence_labels: frozenset[Words]
     heads: tuple[Words, ...]  # longest first
     not_heads: tuple[Words, ...]
     national_heads: tuple[Words, ...]
@@ -68,6 +70,8 @@ class Statement:
 
     provinces: frozenset[Province] = frozenset()
     national: bool = False
+    addresses: frozenset[Province] = frozenset()  # the provinces of an address: where it sits
+    national_licence: bool = False  # a licence a national body granted: a national press title
 
 
 def _words(text: str) -> Words:
@@ -107,6 +111,8 @@ def _build() -> _Rules:
         labels=_phrases(data, "labels"),
         anywhere_labels=frozenset(_phrases(data, "anywhere_labels")),
         owner_labels=frozenset(_phrases(data, "owner_labels")),
+        address_labels=frozenset(_phrases(data, "address_labels")),
+        licence_labels=frozenset(_phrases(data, "licence_labels")),
         heads=_phrases(data, "heads"),
         not_heads=_phrases(data, "not_heads"),
         national_heads=_phrases(data, "national_heads"),
@@ -237,6 +243,15 @@ def _national(clause: str, label: Words, rules: _Rules) -> bool:
     return bool(_starts(words, at, rules.national_heads))
 
 
+def _national_licence(clause: str, label: Words, rules: _Rules) -> bool:
+    """True for a licence granted by a national body and naming no province: 'Giấy phép số
+    88/GP-BTTTT của Bộ Thông tin và Truyền thông' (a national newspaper's)."""
+    if label not in rules.licence_labels or find_province_mentions(clause):
+        return False
+    words = _words(clause)[len(label) :]
+    return any(_starts(words, at, rules.national_heads) for at in range(len(words)))
+
+
 def opens_with_label(line: str, anywhere: bool = False) -> bool:
     """True when a line opens with a label ("Cơ quan chủ quản:"); with anywhere, one of the
     labels that count wherever the line stands on a page."""
@@ -258,25 +273,37 @@ def read_statement(line: str) -> Statement:
     """What one line of a site's chrome states about the province that runs the site."""
     rules = _rules()
     provinces: set[Province] = set()
-    national = False
+    addresses: set[Province] = set()
+    national = licensed = False
     for clause, label in _clauses(normalize_text(line), rules):
         if label is None:
             provinces |= _unlabelled(clause, rules)
+        elif label in rules.address_labels:
+            addresses |= _labelled(clause, rules)
         else:
             provinces |= _labelled(clause, rules)
             national = national or _national(clause, label, rules)
-    return Statement(frozenset(provinces), national)
+            licensed = licensed or _national_licence(clause, label, rules)
+    return Statement(frozenset(provinces), national, frozenset(addresses), licensed)
 
 
 def stated_province(lines: list[str]) -> Province | None:
-    """The province a site's chrome clearly states; None when none, several, or national."""
+    """The province a site's chrome clearly states; None when none, several, or national.
+    An address says where a site sits, and counts unless a national body licensed the site
+    (a national newspaper's newsroom is in some province: it is not that province's site)."""
     votes: Counter[Province] = Counter()
+    addresses: Counter[Province] = Counter()
+    licensed = False
     for line in dict.fromkeys(" ".join(line.split()) for line in lines):
         statement = read_statement(line)
         if statement.national:
             return None
-        if len(statement.provinces) == 1:
-            votes[next(iter(statement.provinces))] += 1
+        licensed = licensed or statement.national_licence
+        for found, tally in ((statement.provinces, votes), (statement.addresses, addresses)):
+            if len(found) == 1:
+                tally[next(iter(found))] += 1
+    if not licensed:
+        votes.update(addresses)
     ranked = votes.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[0][1] < DOMINANCE * ranked[1][1]):
         return None

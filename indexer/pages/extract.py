@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from indexer.metadata.dates import normalize_published
-from indexer.metadata.gazetteer import find_province_mentions, resolve_province
+from indexer.metadata.gazetteer import ProvinceMention, find_province_mentions, resolve_province
 from indexer.metadata.sites import is_national_host, publishing_province
 from indexer.metadata.statements import stated_province
 from indexer.metadata.topics import assign_topics
@@ -41,9 +41,11 @@ LEAD_SCORES = (2.0, 3.0)
 BODY_SCORES = (1.0, 2.0)
 MIN_PROVINCE_SCORE = 2.0  # one "tỉnh X" in the body is enough when no other province competes
 PROVINCE_DOMINANCE = 2.0  # the best province must score this many times the runner-up
+LISTED_PROVINCES = 3  # a sentence naming this many provinces lists them: it tells of none
 
 _PUBLISHER_TAG_RE = re.compile(r"\s*\([^()]{1,25}\)\s*[-–]\s*")  # "Tiêu đề (NLĐ)- Nội dung"
 _SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+\S)")
+_SENTENCE_RE = re.compile(r"(?<=[.!?…;])\s+|\n")
 
 
 def derive_title(body: str) -> str:
@@ -59,6 +61,18 @@ def derive_title(body: str) -> str:
     if len(title) > TITLE_CHARS:
         title = title[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:-–") + "…"
     return title
+
+
+def _telling_mentions(text: str) -> list[ProvinceMention]:
+    """The province mentions of a text that say where it is from: not those of a sentence
+    that lists several provinces ("Hà Nội, TP Hồ Chí Minh, Đà Nẵng và Bắc Ninh đã ..."),
+    which is about none of them."""
+    found = []
+    for sentence in _SENTENCE_RE.split(text):
+        mentions = find_province_mentions(sentence)
+        if len({m.province for m in mentions}) < LISTED_PROVINCES:
+            found.extend(mentions)
+    return found
 
 
 def _detect_province(page: Page) -> str | None:
@@ -82,7 +96,7 @@ def _detect_province(page: Page) -> str | None:
         (lead, LEAD_SCORES),
         (rest, BODY_SCORES),
     ):
-        for mention in find_province_mentions(text):
+        for mention in _telling_mentions(text):
             scores[mention.province.name] += weights[mention.admin]
     ranked = sorted(scores.values(), reverse=True) or [0.0]
     if ranked[0] < MIN_PROVINCE_SCORE or (

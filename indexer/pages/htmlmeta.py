@@ -23,11 +23,12 @@ from indexer.metadata.dates import (
     normalize_published,
     strip_empty_slots,
 )
-from indexer.pages.htmltree import mark_words, marks
+from indexer.pages.htmltree import is_hidden, mark_words, marks
 from indexer.pages.textpage import HEADLINE_CHARS, KICKER_CHARS, Page, same_title
 from indexer.text.vietnamese import fold, normalize_text
 
 SIGNATURE_CHARS = 80  # a signature line under the article is shorter than this
+SECTION_WORDS = 4  # an og:title this short over a longer heading names the page's section
 
 _DATE_NAMES = (
     "article:published_time",
@@ -40,7 +41,7 @@ _DATE_NAMES = (
     "dcterms.created",
     "date",
 )
-_TITLE_MARK_RE = re.compile(r"title|tieu_?de|headline|heading", re.I)
+_TITLE_MARK_RE = re.compile(r"title|tieu[_-]?de|headline|heading", re.I)
 _TITLE_SPLIT_RE = re.compile(r"\s+(?:[-|–—»›>]|::)\s+")
 _KICKER_RE = re.compile(r"kicker|subtitle|supertitle|overline|tieudephu", re.I)
 _SEPARATORS_RE = re.compile(r"[\s_-]+")
@@ -119,9 +120,15 @@ def title_candidates(soup: BeautifulSoup) -> list[Tag]:
         named = tag.get("itemprop") == "headline" or _TITLE_MARK_RE.search(marks(tag))
         if tag.name in ("h1", "h2", "h3", "h4") or named:
             text = tag.get_text(" ", strip=True)
-            if len(text.split()) >= 3 and len(text) <= HEADLINE_CHARS:
+            if len(text.split()) >= 3 and len(text) <= HEADLINE_CHARS and not _unseen(tag):
                 found.append(tag)
     return found
+
+
+def _unseen(tag: Tag) -> bool:
+    """True for an element that neither it nor its ancestors let a reader see (a hidden
+    ribbon named "...hidetitle")."""
+    return any(is_hidden(t) for t in (tag, *tag.parents) if isinstance(t, Tag) and t.name)
 
 
 def strip_site_name(title: str, site: str | None) -> str:
@@ -154,11 +161,19 @@ def find_title(
         heading = _innermost(named_before[-1] if named_before else named[0])
         return text_of(heading.get_text(" ")), heading
     heading = _innermost(before[-1]) if before else None
-    if meta_title:
+    if meta_title and not (heading is not None and _section_name(meta_title, heading)):
         return strip_site_name(meta_title, site), heading
     if heading is not None:
         return text_of(heading.get_text(" ")), heading
     return (strip_site_name(page_title, site) if page_title else None), None
+
+
+def _section_name(meta_title: str, heading: Tag) -> bool:
+    """True when og:title names a section, not the article: a few words that a longer
+    heading just above the text does not hold ("Tin hoạt động" over "Trao 500 suất quà ...")."""
+    words = meta_title.split()
+    shown = heading.get_text(" ", strip=True)
+    return len(words) <= SECTION_WORDS < len(shown.split()) and fold(meta_title) not in fold(shown)
 
 
 def _innermost(tag: Tag) -> Tag:

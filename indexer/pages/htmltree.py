@@ -65,12 +65,14 @@ _VN_CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(r"[\s_-]+")
+_NEGATIONS = frozenset({"not", "no", "non", "without"})
 _CHROME_WORDS = frozenset({"nav", "navigation", "ads", "ad", "crumbs", "counter", "clock"})
 # Metadata by one of its words: read, then dropped when short.
 _META_WORDS = frozenset(
     {"meta", "byline", "author", "info", "hits", "views", "tags", "tag", "keywords"}
     | {"tools", "icons", "pager", "print", "email", "category", "modified", "updated", "date"}
     | {"time", "ngay", "ngaydang", "published", "created", "posted", "pubdate", "datetime"}
+    | {"thoigian", "ngaythang", "ngayxuatban", "ngaytao"}
     | {"createdby", "publish", "source", "nguon", "tacgia", "readcount"}
 )
 _HIDDEN_CLASSES = frozenset(
@@ -79,6 +81,7 @@ _HIDDEN_CLASSES = frozenset(
 )
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_SEPARATOR_RE = re.compile(r"[-_]")
 _CAPTION_MARK_RE = re.compile(
     r"caption|image_?desc|img_?desc|imagenote|photo_?desc|chu_?thich|emphasis", re.I
 )
@@ -100,8 +103,11 @@ def marks(tag: Tag) -> str:
 
 
 def mark_words(tag: Tag) -> set[str]:
-    """The words of a tag's class names and id: 'edn_metaDetails' -> {'edn', 'meta', 'details'}."""
-    return {word.lower() for word in _WORD_RE.findall(marks(tag))}
+    """The words of a tag's class names and id, and each name run together: 'edn_metaDetails'
+    -> {'edn', 'meta', 'details', 'ednmetadetails'}, 'thoi-gian' -> {..., 'thoigian'}."""
+    names = marks(tag)
+    words = {word.lower() for word in _WORD_RE.findall(names)}
+    return words | {_SEPARATOR_RE.sub("", name).lower() for name in names.split()}
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -112,8 +118,10 @@ def _is_chrome(tag: Tag) -> bool:
     if not found:
         return False
     names = [name.lower() for name in _SPLIT_RE.split(found)]
-    if any(name.startswith(_CHROME_STEMS) or name.endswith(_CHROME_STEMS) for name in names):
-        return True
+    for before, name in zip(["", *names], names, strict=False):
+        stem = name.startswith(_CHROME_STEMS) or name.endswith(_CHROME_STEMS)
+        if stem and before not in _NEGATIONS:  # "wsite-not-footer" is the page's content
+            return True
     return bool(_VN_CHROME_RE.search(found.replace("-", "_"))) or bool(
         mark_words(tag) & _CHROME_WORDS
     )

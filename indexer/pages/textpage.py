@@ -64,6 +64,8 @@ _COUNTER = (
     r"(?:[•*·-]\s*)?(?:total|visitors?(?: online)?|online|hôm nay|hôm qua|trong tuần|tuần này"
     r"|trong tháng|tháng này|trong năm|tổng(?: số)?(?: lượt)?(?: truy cập)?|lượt truy cập"
     r"|đang (?:truy cập|online)|số lượt xem|lượt xem|khách|thành viên)\s*:?\s*[\d.,]+"
+    r"|(?:bình luận|ý kiến|lượt thích|thích|chia sẻ|comments?|likes?|shares?)"
+    r"\s*(?::\s*[\d.,]+|\(\s*[\d.,]+\s*\))"  # "Bình luận (12)", "Chia sẻ: 5"
 )
 _CHROME_RE = re.compile(
     r"skip ribbon commands|skip to main content|skip navigation links|th[ôố]ng kê truy cập"
@@ -141,6 +143,16 @@ def _drop_header_clocks(lines: list[str], kinds: list[str]) -> list[str]:
 
 def _is_headline(line: str) -> bool:
     return len(line) <= HEADLINE_CHARS and not line.endswith((".", ";", ",", ":"))
+
+
+def is_title_again(line: str, title: str) -> bool:
+    """True when a line is the headline again, word for word (printed twice, or as the
+    caption of the photo under it): no new text."""
+    return _letters(line) == _letters(title)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", fold(text))
 
 
 def same_title(line: str, title: str) -> bool:
@@ -297,7 +309,12 @@ def split_page(lines: list[str], title_hint: str | None = None) -> Page:
     page.published = page.published or next(labelled, None)
     if not page.published and page.kicker:
         page.published = max(dates_in(page.kicker), default=None)
-    body = [lines[i] for i in range(start, end) if kinds[i] == "text"]
+    title = page.title
+    body = [
+        lines[i]
+        for i in range(start, end)
+        if kinds[i] == "text" and not (title and is_title_again(lines[i], title))
+    ]
     page.identity = _chrome_lines(lines, t, page.kicker, end)
     page.body, author, page.source = _split_author(body)
     page.author = page.author or author
