@@ -81,3 +81,27 @@ def test_a_sentence_listing_provinces_tells_of_none():
     html = page(f"<h1>Cắt giảm giấy tờ nhờ dữ liệu dân cư</h1><p>{told}</p><p>{MORE}</p>")
     record = RawRecord(id="b", kind="html", location=Location("/b.html"), content=html)
     assert extract_article(record).province == "Hồ Chí Minh"
+
+
+def test_a_web_archive_toolbar_never_hides_the_page():
+    toolbar = (
+        "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
+        '<div id="wm-ipp-base" style="display:none"><div id="wm-ipp"><div>14 May 2013'
+        "<!-- END WAYBACK TOOLBAR INSERT -->"  # its divs left open, as served
+    )
+    body = f'{toolbar}<div class="chitiettin"><span class="tieude">{TITLE}</span>'
+    found = parse_html_page(page(body + f"<p>{TEXT}</p><p>{MORE}</p></div>"))
+    assert (found.title, found.body) == (TITLE, [TEXT, MORE])
+
+
+def test_a_date_and_a_lead_beside_the_text_belong_to_it():
+    body = (
+        f'<h3 class="header-title">{TITLE}</h3><div class="asset-content"><div class="news-detail">'
+        '<div class="news-date">Thứ hai, 12 08 2019 14:38</div>'
+        f'<div class="news-sapo"><strong>{TEXT}</strong></div>'
+        f'<div class="news-content"><p>{MORE}</p><p>{MORE} Thêm nữa.</p></div></div></div>'
+        '<div class="tienich"><a href="#">In bài</a> | <a href="#">Lên đầu trang</a></div>'
+    )
+    found = parse_html_page(page(body))
+    assert found.published == "2019-08-12"
+    assert found.body == [TEXT, MORE, MORE + " Thêm nữa."]

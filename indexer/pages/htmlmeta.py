@@ -126,9 +126,11 @@ def title_candidates(soup: BeautifulSoup) -> list[Tag]:
 
 
 def _unseen(tag: Tag) -> bool:
-    """True for an element that neither it nor its ancestors let a reader see (a hidden
-    ribbon named "...hidetitle")."""
-    return any(is_hidden(t) for t in (tag, *tag.parents) if isinstance(t, Tag) and t.name)
+    """True for an element hidden, or in a hidden parent (a SharePoint ribbon named
+    "...hidetitle"). Further up is not looked at: some sites hide the whole page until a
+    script shows it."""
+    parent = tag.parent
+    return is_hidden(tag) or (isinstance(parent, Tag) and is_hidden(parent))
 
 
 def strip_site_name(title: str, site: str | None) -> str:

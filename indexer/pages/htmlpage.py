@@ -41,6 +41,7 @@ from indexer.pages.htmltree import (
     gone,
     main_element,
     metadata_elements,
+    with_lead,
 )
 from indexer.pages.linkeddata import LinkedArticle, linked_article
 from indexer.pages.textpage import (
@@ -62,6 +63,11 @@ _RELATED_RE = re.compile(
     r"|đã đưa|đã đăng|cùng chuyên mục|cùng loại|mới(?: nhất)?|xem nhiều|nổi bật)"
     r"|(?:có|bài) liên quan|xem thêm|đọc thêm|theo dòng sự kiện|(?:thẻ|từ khóa|tags?)\s*:.*",
     re.IGNORECASE,
+)
+
+
+_WAYBACK_TOOLBAR_RE = re.compile(
+    r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->", re.S
 )
 
 
@@ -136,6 +142,14 @@ def _read_article(soup: BeautifulSoup, container: Tag, title: str | None) -> Pag
     return page
 
 
+def _without_archive_toolbar(text: str) -> str:
+    """A page as a web archive serves it, without the toolbar the archive inserts (the
+    Wayback Machine's, whose unbalanced markup can swallow the page into a hidden element)."""
+    if "WAYBACK TOOLBAR INSERT" not in text:
+        return text
+    return _WAYBACK_TOOLBAR_RE.sub("", text)
+
+
 def _parse(text: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
@@ -168,7 +182,7 @@ def _with_linked_body(page: Page, linked: LinkedArticle | None) -> Page:
 def parse_html_page(content: str | bytes) -> Page:
     """An HTML page -> Page: metadata first (JSON-LD, meta tags), then the line rules on the
     article's element."""
-    soup = _parse(check_text(_decode_html(content)))
+    soup = _parse(_without_archive_toolbar(check_text(_decode_html(content))))
     linked = linked_article(soup)
     site = text_of(meta_content(soup, "og:site_name"))
     canonical = soup.find("link", rel="canonical")
@@ -187,7 +201,7 @@ def parse_html_page(content: str | bytes) -> Page:
     main = main_element(soup)
     title, heading = find_title(soup, main, meta_title, page_title, site)
     kicker = find_kicker(heading)
-    page = _read_article(soup, _with_heading(main, heading), title)
+    page = _read_article(soup, _with_heading(with_lead(main), heading), title)
     page = _with_linked_body(replace(page, title=title or page.title), linked)
     authors = [tidy_author(name) for name in (linked.authors if linked else ())]
     return replace(

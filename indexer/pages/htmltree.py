@@ -61,7 +61,7 @@ _CHROME_STEMS = (
 )
 _VN_CHROME_RE = re.compile(
     r"chan_?trang|dau_?trang|cuoi_?trang|menu_?(?:trai|phai|ngang)|cot_?phai|tin_?khac"
-    r"|lien_?quan|tin_?moi|thong_?ke|quang_?cao|duong_?dan|dong_?dan|vi_?tri",
+    r"|lien_?quan|tin_?moi|thong_?ke|quang_?cao|duong_?dan|dong_?dan|vi_?tri|tien_?ich",
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(r"[\s_-]+")
@@ -246,6 +246,24 @@ def _broken_lines(text: str) -> list[str]:
         else:
             lines.append(piece)
     return lines
+
+
+def with_lead(main: Tag) -> Tag:
+    """main, or its parent when main ends the parent and all the parent holds before it are
+    short blocks that are not lists of links: a date line and a lead (sapo) that a CMS puts
+    beside the article's text rather than in it (Liferay's news-date, news-sapo, news-content)."""
+    parent = main.parent
+    if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+        return main
+    before = main.find_previous_siblings(True)
+    if not before or any(s.get_text(strip=True) for s in main.find_next_siblings(True)):
+        return main
+    for sibling in before:
+        text = sibling.get_text(" ", strip=True)
+        links = sum(len(a.get_text(" ", strip=True)) for a in sibling.find_all("a"))
+        if len(text) > LINK_BOX_CHARS or (links and links >= LINK_DENSITY * len(text)):
+            return main
+    return parent
 
 
 def block_lines(element: Tag) -> list[str]:

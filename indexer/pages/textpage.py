@@ -76,7 +76,7 @@ _LINK = (
     r"bản để in|bản in|in bài(?: viết| này)?|in trang|gửi bài(?: này)?(?: qua)? email"
     r"|gửi email|gửi bài viết|chia sẻ(?: bài viết)?|facebook|twitter|zalo|tweet|e-?mail|print"
     r"|lưu bài(?: viết)?"
-    r"|về đầu trang|đầu trang|quay lại|trở về|trở lại|nghe đọc bài|nghe bài viết"
+    r"|(?:về|lên) đầu trang|đầu trang|quay lại|trở về|trở lại|nghe đọc bài|nghe bài viết"
 )
 # Chrome that sits between a headline and its body: print/e-mail links, an audio player's times.
 _ANCHOR_RE = re.compile(
