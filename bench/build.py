@@ -5,7 +5,9 @@
 1. The floor: the same underthesea calls the build makes (``segment_words`` on each article's
    title and body) on the same text, over the same number of processes, and nothing else.
 2. The build: ``python -m indexer CORPUS --index DIR --rebuild``, the real command line, from
-   scratch, with the peak memory of its whole process tree sampled from /proc.
+   scratch, with the peak memory of its whole process tree sampled from /proc: PSS (a page
+   the workers share, such as the underthesea model loaded before the fork, counts once) and
+   the sum of the processes' RSS (which counts it in each).
 3. The same command again with nothing changed.
 Prints the numbers and writes them to the "Index build" section of docs/benchmarks.md.
 """
@@ -66,9 +68,8 @@ def segmentation_floor(texts: list[str], jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and its descendants, in bytes."""
-    total = 0
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -78,30 +79,56 @@ def _tree_rss(pid: int) -> int:
                 children.setdefault(parent, []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 continue
-    stack = [pid]
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
-        try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            pass
+        found.append(current)
         stack.extend(children.get(current, []))
-    return total
+    return found
 
 
-def run_build(args: list[str]) -> tuple[float, int, str]:
-    """Run the indexer; returns seconds, peak memory of its process tree, and its summary."""
+def _rss(pid: int) -> int:
+    """Resident memory of one process, in bytes (pages shared with others counted whole)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def _pss(pid: int) -> int:
+    """Proportional memory of one process, in bytes: a page shared by n processes counts 1/n
+    (the underthesea model the workers share after the fork counts once in the tree)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of a process and its descendants, in bytes."""
+    pids = _tree(pid)
+    return sum(map(_pss, pids)), sum(map(_rss, pids))
+
+
+def run_build(args: list[str]) -> tuple[float, tuple[int, int], str]:
+    """Run the indexer; returns seconds, the peak PSS and RSS of its process tree, and its
+    summary."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak = (0, 0)
 
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
+            pss, rss = _tree_memory(process.pid)
+            peak = (max(peak[0], pss), max(peak[1], rss))
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -159,7 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         ("build / floor", f"{build_s / floor:.2f}" if floor else "n/a"),
         ("articles/s", f"{len(texts) / build_s:,.0f}"),
         ("characters/s", f"{chars / build_s:,.0f}"),
-        ("peak memory (process tree)", f"{peak / 2**20:,.0f} MiB"),
+        ("peak memory (process tree, PSS)", f"{peak[0] / 2**20:,.0f} MiB"),
+        ("peak memory (process tree, RSS summed)", f"{peak[1] / 2**20:,.0f} MiB"),
         ("index size", f"{folder_size(args.index) / 2**20:,.0f} MiB"),
         ("re-run, nothing changed", f"{rerun_s:.1f} s"),
     ]

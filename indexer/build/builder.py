@@ -220,6 +220,7 @@ def _build_locked(
             segments = index_in_workers(
                 index_dir, plan.tasks, jobs or os.cpu_count() or 1, index_record, on_chunk
             )
+            plan.tasks.clear()  # indexed: their records go before the commit derives its arrays
         bar.close()
         for record_id in vanished_ids(plan, known, roots):
             writer.delete_by_term("id", record_id)
