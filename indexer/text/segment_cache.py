@@ -210,7 +210,8 @@ class SegmentCache:
                 evict(connection, self._max_entries)
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:  # SQLite may have rolled it back itself
+                    connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
             self._fail(error)
