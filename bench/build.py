@@ -9,6 +9,8 @@
    the workers share, such as the underthesea model loaded before the fork, counts once) and
    the sum of the processes' RSS (which counts it in each).
 3. The same command again with nothing changed.
+4. ``--rebuild`` again: every article indexed anew, its paragraphs' words read from the
+   segmentation cache that the full build (2) filled.
 Prints the numbers and writes them to the "Index build" section of docs/benchmarks.md.
 """
 
@@ -35,6 +37,7 @@ from indexer.inputs.sources import Failure, discover, read_jsonl, read_page
 from indexer.pages.extract import extract_article
 from indexer.records import ExtractionError
 from indexer.text.segment import segment_words
+from indexer.text.segment_cache import cache_size
 
 
 def load_texts(paths: list[Path]) -> list[str]:
@@ -177,6 +180,10 @@ def main(argv: list[str] | None = None) -> None:
     print("re-run with nothing changed ...", file=sys.stderr)
     rerun_s, _, rerun_summary = run_build(common)
     print(rerun_summary, file=sys.stderr)
+    print("rebuild with the segmentation cache warm ...", file=sys.stderr)
+    warm_s, warm_peak, warm_summary = run_build([*common, "--rebuild"])
+    print(warm_summary, file=sys.stderr)
+    cache = cache_size(args.index)
 
     rows = [
         ("articles", f"{len(texts):,}"),
@@ -188,8 +195,13 @@ def main(argv: list[str] | None = None) -> None:
         ("characters/s", f"{chars / build_s:,.0f}"),
         ("peak memory (process tree, PSS)", f"{peak[0] / 2**20:,.0f} MiB"),
         ("peak memory (process tree, RSS summed)", f"{peak[1] / 2**20:,.0f} MiB"),
-        ("index size", f"{folder_size(args.index) / 2**20:,.0f} MiB"),
+        ("index size", f"{(folder_size(args.index) - cache) / 2**20:,.0f} MiB"),
         ("re-run, nothing changed", f"{rerun_s:.1f} s"),
+        ("rebuild, segmentation cache warm", f"{warm_s:.1f} s"),
+        ("warm rebuild / full build", f"{warm_s / build_s:.2f}"),
+        ("peak memory, warm rebuild (PSS)", f"{warm_peak[0] / 2**20:,.0f} MiB"),
+        ("segmentation cache size", f"{cache / 2**20:,.1f} MiB"),
+        ("cache size per 1,000 articles", f"{cache / len(texts) * 1000 / 2**20:,.2f} MiB"),
     ]
     table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
     for key, value in rows:

@@ -17,6 +17,7 @@ from whoosh import index
 from indexer.arrays.store import FOLDER as ARRAYS_FOLDER
 from indexer.arrays.store import fingerprint
 from indexer.build.builder import read_manifests
+from indexer.text.segment_cache import FOLDER as SEGMENT_CACHE
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name: files MAIN_*, _MAIN_<generation>.toc
 
@@ -40,11 +41,12 @@ def stray_files(
     index_dir: Path, generation: int, segment_ids: set[str], arrays: str = ""
 ) -> list[str]:
     """Files of an index folder that its current commit does not use (left by a crash): the
-    arrays of other commits too (``arrays/NAME``), though the last ones are kept on purpose."""
+    arrays of other commits too (``arrays/NAME``), though the last ones are kept on purpose.
+    The segmentation cache is not part of a commit: it is never stray."""
     keep_prefixes = tuple(f"{segment_id}." for segment_id in segment_ids)
     stray = []
     for name in sorted(os.listdir(index_dir)):
-        if name in (f"_{INDEX_NAME}_{generation}.toc", f"{INDEX_NAME}_WRITELOCK"):
+        if name in (f"_{INDEX_NAME}_{generation}.toc", f"{INDEX_NAME}_WRITELOCK", SEGMENT_CACHE):
             continue
         if name.startswith(keep_prefixes):
             continue

@@ -33,6 +33,7 @@ from indexer.inputs.warc import load_capture
 from indexer.pages.extract import extract_article
 from indexer.records import Article, ExtractionError, Failure, RecordTask
 from indexer.text.segment import segment_words
+from indexer.text.segment_cache import DEFAULT_CACHE, CacheSettings, build_cache
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def build_index(
     rebuild: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    segment_cache: CacheSettings = DEFAULT_CACHE,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
     started = time.perf_counter()
@@ -179,7 +181,7 @@ def build_index(
             f"another build is writing to {index_dir}; wait for it to finish and run again"
         )
     try:
-        return _build_locked(paths, index_dir, rebuild, jobs, progress, started)
+        return _build_locked(paths, index_dir, rebuild, jobs, progress, started, segment_cache)
     finally:
         lock.release()
 
@@ -191,6 +193,7 @@ def _build_locked(
     jobs: int | None,
     progress: bool,
     started: float,
+    segment_cache: CacheSettings = DEFAULT_CACHE,
 ) -> BuildReport:
     ix = open_or_create(index_dir)
     writer = SegmentWriter(ix, _lk=False, limitmb=64)
@@ -217,9 +220,15 @@ def _build_locked(
         segments = []
         if plan.tasks:
             segment_words("khởi động")  # load the model once, before forking: workers share it
-            segments = index_in_workers(
-                index_dir, plan.tasks, jobs or os.cpu_count() or 1, index_record, on_chunk
-            )
+            with build_cache(index_dir, segment_cache) as cache_hooks:
+                segments = index_in_workers(
+                    index_dir,
+                    plan.tasks,
+                    jobs or os.cpu_count() or 1,
+                    index_record,
+                    on_chunk,
+                    cache_hooks,
+                )
             plan.tasks.clear()  # indexed: their records go before the commit derives its arrays
         bar.close()
         for record_id in vanished_ids(plan, known, roots):

@@ -1,4 +1,5 @@
-"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--quiet] [--dry-run]"""
+"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--quiet] [--dry-run]
+[--no-segment-cache] [--segment-cache-entries N]"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from indexer.build.builder import BuildError, build_index
 from indexer.build.parallel import WorkerError
 from indexer.build.preview import COLUMNS, describe, preview
 from indexer.records import Failure
+from indexer.text.segment_cache import DEFAULT_MAX_ENTRIES, CacheSettings
 
 DEFAULT_ARCHIVE = Path("archive")
 DEFAULT_INDEX = Path("index")
@@ -62,6 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="print what would be indexed (id, date, province, topics, title; tab-separated) "
         "without writing the index",
     )
+    parser.add_argument(
+        "--no-segment-cache",
+        action="store_true",
+        help="segment every paragraph with underthesea, without reading or writing the "
+        "segmentation cache (DIR/segment-cache/)",
+    )
+    parser.add_argument(
+        "--segment-cache-entries",
+        type=int,
+        default=DEFAULT_MAX_ENTRIES,
+        metavar="N",
+        help="paragraphs the segmentation cache keeps, the least recently used going first "
+        f"(default: {DEFAULT_MAX_ENTRIES:,})",
+    )
     return parser
 
 
@@ -103,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             rebuild=args.rebuild,
             jobs=args.jobs,
             progress=sys.stderr.isatty() and not args.quiet,
+            segment_cache=CacheSettings(
+                enabled=not args.no_segment_cache, max_entries=args.segment_cache_entries
+            ),
         )
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)

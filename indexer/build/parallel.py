@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
@@ -48,6 +49,16 @@ class SegmentCodec(W3Codec):
     """
 
     length_stats = False
+
+
+class WorkerHooks(Protocol):
+    """What runs in each worker besides indexing (the segmentation cache's connection)."""
+
+    def start(self) -> None:
+        """In the worker, after the fork, before the first chunk."""
+
+    def chunk_done(self) -> None:
+        """In the worker, after each chunk, before it is reported."""
 
 
 class WorkerError(Exception):
@@ -85,10 +96,13 @@ def _worker(
     results: multiprocessing.Queue,
     make_document: Callable[[RecordTask], dict | Failure],
     parent: int,
+    hooks: WorkerHooks | None = None,
 ) -> None:
     """Index chunks from ``tasks`` into a new segment; put the segment on ``results``."""
     _die_with(parent)
     try:
+        if hooks is not None:
+            hooks.start()
         ix = open_index(index_dir)
         # No lock (the parent holds it) and no compound file (saves copying the segment).
         writer = SegmentWriter(
@@ -109,6 +123,8 @@ def _worker(
                         (document["source"], meta.get("province"), document.get("year"))
                     )
                     added = True
+            if hooks is not None:
+                hooks.chunk_done()
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
         # writers of the index share. The parent's commit removes what is left over.
@@ -145,6 +161,7 @@ def index_in_workers(
     jobs: int,
     make_document: Callable[[RecordTask], dict | Failure],
     on_chunk: Callable[[ChunkDone], None],
+    hooks: WorkerHooks | None = None,
 ) -> list:
     """Index ``tasks`` in up to ``jobs`` processes; returns the new Whoosh segments."""
     workers = max(1, min(jobs, -(-len(tasks) // CHUNK)))
@@ -154,7 +171,7 @@ def index_in_workers(
     processes = [
         context.Process(
             target=_worker,
-            args=(str(index_dir), inbox, outbox, make_document, os.getpid()),
+            args=(str(index_dir), inbox, outbox, make_document, os.getpid(), hooks),
             daemon=True,
         )
         for _ in range(workers)

@@ -10,8 +10,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from typing import Protocol
 
 from indexer.text.vietnamese import fold
+
+# Bump when what ``paragraph_words`` makes of a paragraph changes: the segmentation cache
+# keys its entries by this and underthesea's version, so older entries are never used.
+SEGMENTATION_VERSION = "1"
+
+
+class WordCache(Protocol):
+    """Where ``segment_words`` finds the words of paragraphs segmented before."""
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        """The words of those of ``paragraphs`` that are known."""
+        ...
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        """Remember the words of a paragraph just segmented."""
+        ...
 
 
 def _import_word_tokenize():
@@ -27,6 +44,7 @@ def _import_word_tokenize():
 _word_tokenize = None
 _HAS_ALNUM = re.compile(r"\w")
 _known: Mapping[str, str] = {}  # paragraph -> its words joined by spaces, when supplied
+_cache: WordCache | None = None  # this process's segmentation cache, when a build set one
 
 
 def use_known_words(known: Mapping[str, str]) -> None:
@@ -35,6 +53,13 @@ def use_known_words(known: Mapping[str, str]) -> None:
     what ``paragraph_words`` gives: the words of a text are then the same, only sooner."""
     global _known
     _known = known
+
+
+def use_word_cache(cache: WordCache | None) -> None:
+    """Look paragraphs up in ``cache`` before segmenting them, and remember new ones there
+    (a build worker sets its own after the fork); None stops using one."""
+    global _cache
+    _cache = cache
 
 
 def paragraph_words(paragraph: str) -> list[str]:
@@ -51,12 +76,22 @@ def paragraph_words(paragraph: str) -> list[str]:
 
 def segment_words(text: str) -> list[str]:
     """Lowercased underthesea words of normalized text, multi-syllable words joined by '_'."""
+    paragraphs = [paragraph for paragraph in text.split("\n") if paragraph.strip()]
+    cache = _cache
+    cached = cache.get_many(paragraphs) if cache is not None else {}
     words: list[str] = []
-    for paragraph in text.split("\n"):
-        if not paragraph.strip():
-            continue
+    for paragraph in paragraphs:
         known = _known.get(paragraph)
-        words.extend(known.split(" ") if known is not None else paragraph_words(paragraph))
+        if known is not None:
+            words.extend(known.split(" "))
+        elif (found := cached.get(paragraph)) is not None:
+            words.extend(found)
+        else:
+            segmented = paragraph_words(paragraph)
+            if cache is not None:
+                cache.put(paragraph, segmented)
+                cached[paragraph] = segmented  # a paragraph repeated in the text: once
+            words.extend(segmented)
     return words
 
 

@@ -1,0 +1,323 @@
+"""A content-addressed cache of word segmentation, kept beside the index.
+
+underthesea is most of a build's time, and a paragraph's words depend only on its text,
+underthesea's version and ``SEGMENTATION_VERSION``. So they are stored under a hash of the
+three, in ``INDEX_DIR/segment-cache/words.sqlite``: a ``--rebuild``, a new ``INDEX_FORMAT``
+or an article posted again segments only the paragraphs never seen before, and a cache
+entry of another underthesea version is never found. A value is the words compressed with
+the paragraph itself as zlib's dictionary (about 40 bytes for 230 bytes of words).
+
+Bounded: at most ``max_entries`` paragraphs; each entry records the last build that used it,
+and the least recently used go first. Safe against a kill: SQLite in WAL mode, one
+transaction per chunk of records. A file that cannot be read is reported once, removed and
+started again; the cache never fails a build and never changes what it indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from indexer.text.segment import SEGMENTATION_VERSION, use_word_cache
+
+log = logging.getLogger(__name__)
+
+FOLDER = "segment-cache"  # inside the index folder; Whoosh and the app ignore it
+FILE = "words.sqlite"
+BROKEN = "BROKEN"  # left by a worker that found the file damaged: the build clears it
+FORMAT = 1  # of the tables and values: another format is started afresh
+DEFAULT_MAX_ENTRIES = 20_000_000  # paragraphs; ~1.1 million articles of 17.5 paragraphs
+EVICT_TO = 0.9  # evicting makes room for a tenth of the bound at once
+BUSY_MS = 60_000  # how long a writer waits for another's transaction
+BATCH = 500  # keys per lookup (SQLite allows 32,766 parameters)
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS words (
+    key BLOB PRIMARY KEY, words BLOB NOT NULL, used INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS words_used ON words (used);
+INSERT OR IGNORE INTO meta VALUES ('format', {format}), ('generation', 0), ('entries', 0);
+"""
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """Whether a build uses the segmentation cache, and its bound in paragraphs."""
+
+    enabled: bool = True
+    max_entries: int = DEFAULT_MAX_ENTRIES
+
+
+DEFAULT_CACHE = CacheSettings()
+
+
+def cache_file(index_dir: Path) -> Path:
+    """Where the segmentation cache of an index lives."""
+    return Path(index_dir) / FOLDER / FILE
+
+
+def namespace(underthesea: str | None = None) -> bytes:
+    """What a key hashes besides the paragraph: underthesea's version and ours."""
+    underthesea = underthesea or version("underthesea")
+    return f"underthesea {underthesea}\0segmentation {SEGMENTATION_VERSION}\0".encode()
+
+
+def paragraph_key(space: bytes, paragraph: str) -> bytes:
+    """The key of a paragraph's words: a 128-bit hash of the namespace and the text."""
+    return hashlib.blake2b(space + paragraph.encode("utf-8"), digest_size=16).digest()
+
+
+def pack_words(paragraph: str, words: list[str]) -> bytes:
+    """The words, compressed against the paragraph they come from."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zdict=paragraph.lower().encode("utf-8"))
+    return packer.compress(" ".join(words).encode("utf-8")) + packer.flush()
+
+
+def unpack_words(paragraph: str, blob: bytes) -> list[str]:
+    """The words ``pack_words`` packed; raises zlib.error when they do not unpack."""
+    unpacker = zlib.decompressobj(-15, zdict=paragraph.lower().encode("utf-8"))
+    text = (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
+    return text.split(" ") if text else []
+
+
+def is_damaged(error: sqlite3.Error) -> bool:
+    """Whether an error says the file is not a sound database (rather than busy or full)."""
+    return getattr(error, "sqlite_errorcode", None) in _DAMAGED
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode with the tables made; transactions are explicit."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_MS / 1000)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")  # a kill loses no committed chunk
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "meta" in tables and _meta(connection, "format") != FORMAT:
+            connection.executescript("DROP TABLE IF EXISTS words; DROP TABLE IF EXISTS meta;")
+        connection.executescript(_SCHEMA.format(format=FORMAT))
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _meta(connection: sqlite3.Connection, name: str) -> int:
+    row = connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else 0
+
+
+def evict(connection: sqlite3.Connection, max_entries: int) -> int:
+    """Within a transaction: if over ``max_entries``, delete the least recently used down to
+    ``EVICT_TO`` of it; returns how many entries went."""
+    entries = _meta(connection, "entries")
+    if entries <= max_entries:
+        return 0
+    excess = entries - int(max_entries * EVICT_TO)
+    before = connection.total_changes
+    connection.execute(
+        "DELETE FROM words WHERE key IN (SELECT key FROM words ORDER BY used LIMIT ?)", (excess,)
+    )
+    gone = connection.total_changes - before
+    connection.execute("UPDATE meta SET value = value - ? WHERE name = 'entries'", (gone,))
+    return gone
+
+
+class SegmentCache:
+    """One process's connection to the cache: ``segment_words``'s ``WordCache``.
+
+    Lookups read at once; new words and the use of old ones are written by ``flush``, in one
+    transaction. An error stops this process from using the cache (a damaged file is marked
+    for the build to clear), never the build."""
+
+    def __init__(self, path: Path, generation: int, max_entries: int, space: bytes) -> None:
+        self._path = path
+        self._generation = generation
+        self._max_entries = max_entries
+        self._space = space
+        self._new: dict[bytes, bytes] = {}
+        self._used: set[bytes] = set()
+        self._connection: sqlite3.Connection | None = None
+        try:
+            self._connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_MS / 1000)
+            self._connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as error:
+            self._fail(error)
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        """The words of those of ``paragraphs`` that are cached."""
+        if self._connection is None or not paragraphs:
+            return {}
+        keys = {paragraph_key(self._space, p): p for p in paragraphs}
+        found: dict[str, list[str]] = {}
+        listed = list(keys)
+        try:
+            for start in range(0, len(listed), BATCH):
+                batch = listed[start : start + BATCH]
+                marks = ",".join("?" * len(batch))
+                rows = self._connection.execute(
+                    f"SELECT key, words, used FROM words WHERE key IN ({marks})", batch
+                )
+                for key, blob, used in rows:
+                    found[keys[key]] = unpack_words(keys[key], blob)
+                    if used != self._generation:
+                        self._used.add(key)
+        except sqlite3.Error as error:
+            self._fail(error)
+            return {}
+        except (zlib.error, UnicodeDecodeError) as error:
+            self._fail(sqlite3.DatabaseError(f"an entry does not unpack: {error}"), damaged=True)
+            return {}
+        return found
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        """Keep the words of a paragraph just segmented, for the next ``flush``."""
+        if self._connection is not None:
+            self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
+
+    def flush(self) -> None:
+        """Write the new entries and mark the ones used, in one transaction; evict if full."""
+        if self._connection is None or not (self._new or self._used):
+            return
+        new, used = self._new, self._used
+        self._new, self._used = {}, set()
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                before = connection.total_changes
+                connection.executemany(
+                    "INSERT OR IGNORE INTO words VALUES (?, ?, ?)",
+                    [(key, blob, self._generation) for key, blob in new.items()],
+                )
+                added = connection.total_changes - before
+                connection.executemany(
+                    "UPDATE words SET used = ? WHERE key = ?",
+                    [(self._generation, key) for key in used],
+                )
+                connection.execute(
+                    "UPDATE meta SET value = value + ? WHERE name = 'entries'", (added,)
+                )
+                evict(connection, self._max_entries)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:  # SQLite may have rolled it back itself
+                    connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._fail(error)
+
+    def close(self) -> None:
+        """Write what is pending and close the connection."""
+        self.flush()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _fail(self, error: sqlite3.Error, damaged: bool = False) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if damaged or is_damaged(error):
+            log.debug("segmentation cache %s is damaged: %s", self._path, error)
+            with suppress(OSError):
+                (self._path.parent / BROKEN).touch()
+        else:  # busy for a minute, a full disk: this process goes on without it
+            log.debug("segmentation cache %s not used: %s", self._path, error)
+
+
+class CacheHooks:
+    """What each build worker does with the cache: open a connection of its own after the
+    fork (``start``) and write once per chunk of records (``chunk_done``)."""
+
+    def __init__(self, path: Path, generation: int, max_entries: int, space: bytes) -> None:
+        self.path, self.generation, self.max_entries = path, generation, max_entries
+        self._space = space
+        self._cache: SegmentCache | None = None  # set in the worker, after the fork
+
+    def start(self) -> None:
+        """Open this process's connection and have ``segment_words`` use it."""
+        self._cache = SegmentCache(self.path, self.generation, self.max_entries, self._space)
+        use_word_cache(self._cache)
+
+    def chunk_done(self) -> None:
+        """Write what this process segmented and used since the last chunk."""
+        if self._cache is not None:
+            self._cache.flush()
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prepare(path: Path) -> int:
+    """Open (or start afresh) the cache file and count one more build; its generation."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = connect(path)
+    except sqlite3.DatabaseError as error:
+        if not is_damaged(error):
+            raise
+        log.warning("segmentation cache %s cannot be read (%s): starting a new one", path, error)
+        _remove(path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = connect(path)
+    with closing(connection):
+        connection.execute("UPDATE meta SET value = value + 1 WHERE name = 'generation'")
+        return _meta(connection, "generation")
+
+
+def _finish(path: Path, max_entries: int) -> None:
+    """After the workers: clear a cache a worker found damaged, else bound it and fold the
+    write-ahead log into the file."""
+    if (path.parent / BROKEN).exists():
+        log.warning("segmentation cache %s is damaged: removed, the next build starts anew", path)
+        _remove(path.parent)
+        return
+    with closing(connect(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        evict(connection, max_entries)
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def build_cache(index_dir: Path, settings: CacheSettings) -> Iterator[CacheHooks | None]:
+    """The cache for one build's workers (None when disabled or unusable): prepared in the
+    build's process before the fork, bounded and checkpointed after the workers."""
+    if not settings.enabled:
+        yield None
+        return
+    path = cache_file(index_dir)
+    try:
+        generation = _prepare(path)
+    except (sqlite3.Error, OSError) as error:
+        log.warning("segmentation cache %s cannot be used (%s): building without it", path, error)
+        yield None
+        return
+    yield CacheHooks(path, generation, settings.max_entries, namespace())
+    try:
+        _finish(path, settings.max_entries)
+    except sqlite3.DatabaseError as error:
+        log.warning("segmentation cache %s: %s (the index is built)", path, error)
+        if is_damaged(error):
+            _remove(path.parent)
+    except OSError as error:
+        log.warning("segmentation cache %s: %s (the index is built)", path, error)
+
+
+def cache_size(index_dir: Path) -> int:
+    """Bytes the segmentation cache of an index takes on disk."""
+    folder = Path(index_dir) / FOLDER
+    if not folder.is_dir():
+        return 0
+    return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
