@@ -1,4 +1,5 @@
-"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--quiet] [--dry-run]"""
+"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--scheduler ADDRESS]
+[--quiet] [--dry-run]"""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes for extraction and word segmentation (default: all cores)",
     )
     parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run extraction, segmentation and segment writing on the Dask cluster of this "
+        "scheduler (see README: Building on a Dask cluster)",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress bar, no warnings, no statistics"
     )
     parser.add_argument(
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             rebuild=args.rebuild,
             jobs=args.jobs,
             progress=sys.stderr.isatty() and not args.quiet,
+            scheduler=args.scheduler,
         )
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
