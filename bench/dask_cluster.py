@@ -60,4 +60,8 @@ def local_dask(workers: int) -> Iterator[LocalDask]:
             for process in reversed(processes):
                 process.terminate()
             for process in processes:
-                process.wait(timeout=30)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:  # a worker's graceful close can linger
+                    process.kill()
+                    process.wait()
