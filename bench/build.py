@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> None:
     write_section(args.out, "Index build", body)
     if args.dask:
         dask_body = measure_dask(common, args.jobs, build_s, peak, args.index)
-        write_section(args.out, "Index build on Dask", f"{machine_summary()}\n\n{dask_body}")
+        header = f"{machine_summary()}\n\nCommand: `{command}`"
+        write_section(args.out, "Index build on Dask", f"{header}\n\n{dask_body}")
 
 
 def measure_dask(common: list[str], jobs: int, local_s: float, local_peak: int, index: Path) -> str:
