@@ -11,6 +11,9 @@
 3. The same command again with nothing changed.
 4. ``--rebuild`` again: every article indexed anew, its paragraphs' words read from the
    segmentation cache that the full build (2) filled.
+5. With ``--dask``: the same full build with ``--scheduler`` on a Dask scheduler and one
+   single-threaded worker process per job on this machine, against the local build; peak memory
+   counts the scheduler and workers too. Written to the "Index build on Dask" section.
 Prints the numbers and writes them to the "Index build" section of docs/benchmarks.md.
 """
 
@@ -32,6 +35,7 @@ import subprocess
 import threading
 import time
 
+from bench.dask_cluster import local_dask
 from bench.sections import machine_summary, write_section
 from indexer.inputs.sources import Failure, discover, read_jsonl, read_page
 from indexer.pages.extract import extract_article
@@ -118,9 +122,9 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return sum(map(_pss, pids)), sum(map(_rss, pids))
 
 
-def run_build(args: list[str]) -> tuple[float, tuple[int, int], str]:
-    """Run the indexer; returns seconds, the peak PSS and RSS of its process tree, and its
-    summary."""
+def run_build(args: list[str], others: list[int] = ()) -> tuple[float, tuple[int, int], str]:
+    """Run the indexer; returns seconds, the peak PSS and RSS of its process tree (and of the
+    trees of ``others``, e.g. Dask workers), and its summary."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
@@ -130,7 +134,8 @@ def run_build(args: list[str]) -> tuple[float, tuple[int, int], str]:
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            pss, rss = _tree_memory(process.pid)
+            found = [_tree_memory(pid) for pid in (process.pid, *others)]
+            pss, rss = sum(f[0] for f in found), sum(f[1] for f in found)
             peak = (max(peak[0], pss), max(peak[1], rss))
             time.sleep(0.25)
 
@@ -157,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index", type=Path, default=ROOT / "bench" / ".cache" / "build-index")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--skip-floor", action="store_true", help="only time the build")
+    parser.add_argument("--dask", action="store_true", help="also build on a local Dask cluster")
     args = parser.parse_args(argv)
     corpus = [p.resolve() for p in args.corpus]
 
@@ -209,6 +215,37 @@ def main(argv: list[str] | None = None) -> None:
     command = "python bench/build.py " + " ".join(sys.argv[1:] if argv is None else argv)
     body = f"{machine_summary()}\n\nCommand: `{command}` ({args.jobs} processes)\n\n{table}\n"
     write_section(args.out, "Index build", body)
+    if args.dask:
+        dask_body = measure_dask(common, args.jobs, build_s, peak, args.index)
+        header = f"{machine_summary()}\n\nCommand: `{command}`"
+        write_section(args.out, "Index build on Dask", f"{header}\n\n{dask_body}")
+
+
+def measure_dask(
+    common: list[str], jobs: int, local_s: float, local_peak: tuple[int, int], index: Path
+) -> str:
+    """The full build on ``jobs`` local Dask workers against the local build; a section body."""
+    shutil.rmtree(index, ignore_errors=True)
+    print(f"full build on Dask, {jobs} workers ...", file=sys.stderr)
+    with local_dask(jobs) as cluster:
+        dask_s, peak, summary = run_build(
+            [*common, "--rebuild", "--scheduler", cluster.address], cluster.pids
+        )
+    print(summary, file=sys.stderr)
+    rows = [
+        ("local full build", f"{local_s:.1f} s", f"{local_peak[0] / 2**20:,.0f} MiB"),
+        (f"Dask full build, {jobs} workers", f"{dask_s:.1f} s", f"{peak[0] / 2**20:,.0f} MiB"),
+        ("Dask / local", f"{dask_s / local_s:.2f}", ""),
+    ]
+    for row in rows:
+        print(f"{row[0]:30s} {row[1]:>10s} {row[2]}")
+    table = "| build | time | peak memory (all processes, PSS) |\n|---|---|---|\n"
+    table += "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    note = (
+        f"Both on the same {jobs} cores: the scheduler, the workers (one thread each) and the "
+        "indexer on 127.0.0.1, started as on a real cluster (`dask scheduler`, `dask worker`)."
+    )
+    return f"{note}\n\n{table}\n"
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 
 from indexer.arrays.derive import write_for_segments
 from indexer.arrays.store import remove_others
+from indexer.build.cluster import index_on_cluster, open_cluster
 from indexer.build.parallel import ChunkDone, commit_with_segments, index_in_workers
 from indexer.build.plan import plan_build, vanished_ids
 from indexer.build.schema import Manifest, build_schema, index_exists, open_index, to_document
@@ -116,7 +117,7 @@ def extract_task(task: RecordTask) -> Article | Failure:
     """The article a planned record holds, or why it cannot be indexed."""
     record = task.record
     try:
-        if record.capture is not None:
+        if record.capture is not None and record.kind == "warc":  # not loaded yet (cluster.py)
             record = load_capture(record)
         article = extract_article(record)
     except (ExtractionError, SourceError) as error:
@@ -167,8 +168,10 @@ def build_index(
     jobs: int | None = None,
     progress: bool = False,
     segment_cache: CacheSettings = DEFAULT_CACHE,
+    scheduler: str | None = None,
 ) -> BuildReport:
-    """Bring the index in ``index_dir`` up to date with the inputs under ``paths``."""
+    """Bring the index in ``index_dir`` up to date with the inputs under ``paths`` (on the
+    Dask cluster whose scheduler is at ``scheduler``, if given)."""
     started = time.perf_counter()
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +184,10 @@ def build_index(
             f"another build is writing to {index_dir}; wait for it to finish and run again"
         )
     try:
-        return _build_locked(paths, index_dir, rebuild, jobs, progress, started, segment_cache)
+        with open_cluster(scheduler) as cluster:  # an unreachable scheduler fails at once
+            return _build_locked(
+                paths, index_dir, rebuild, jobs, progress, started, segment_cache, cluster
+            )
     finally:
         lock.release()
 
@@ -194,6 +200,7 @@ def _build_locked(
     progress: bool,
     started: float,
     segment_cache: CacheSettings = DEFAULT_CACHE,
+    cluster=None,
 ) -> BuildReport:
     ix = open_or_create(index_dir)
     writer = SegmentWriter(ix, _lk=False, limitmb=64)
@@ -218,7 +225,9 @@ def _build_locked(
             bar.tick(len(done.indexed) + len(done.failures))
 
         segments = []
-        if plan.tasks:
+        if plan.tasks and cluster is not None:
+            segments = index_on_cluster(cluster, index_dir, plan.tasks, on_chunk)
+        elif plan.tasks:
             segment_words("khởi động")  # load the model once, before forking: workers share it
             with build_cache(index_dir, segment_cache) as cache_hooks:
                 segments = index_in_workers(
@@ -229,7 +238,7 @@ def _build_locked(
                     on_chunk,
                     cache_hooks,
                 )
-            plan.tasks.clear()  # indexed: their records go before the commit derives its arrays
+        plan.tasks.clear()  # indexed: their records go before the commit derives its arrays
         bar.close()
         for record_id in vanished_ids(plan, known, roots):
             writer.delete_by_term("id", record_id)

@@ -1,5 +1,5 @@
-"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--quiet] [--dry-run]
-[--no-segment-cache] [--segment-cache-entries N]"""
+"""python -m indexer [PATH ...] [--index DIR] [--rebuild] [--jobs N] [--scheduler ADDRESS]
+[--quiet] [--dry-run] [--no-segment-cache] [--segment-cache-entries N]"""
 
 from __future__ import annotations
 
@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         metavar="N",
         help="worker processes for extraction and word segmentation (default: all cores)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run extraction, segmentation and segment writing on the Dask cluster of this "
+        "scheduler (see README: Building on a Dask cluster)",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar, no warnings, no statistics"
@@ -122,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             segment_cache=CacheSettings(
                 enabled=not args.no_segment_cache, max_entries=args.segment_cache_entries
             ),
+            scheduler=args.scheduler,
         )
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)

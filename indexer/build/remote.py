@@ -1,0 +1,79 @@
+"""What a Dask worker runs for a build: a chunk of records in, a Whoosh segment's files out.
+
+A task extracts, segments and writes its records into a fresh segment of a throwaway index in
+a temporary folder on the worker (same schema and codec as the local build's workers), then
+returns the segment with its files as bytes, so the machine holding the index needs no shared
+file system. A task keeps no state between runs: when Dask runs it again (its worker died),
+it writes a new segment from scratch.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from indexer.build.builder import index_record
+from indexer.build.parallel import WORKER_LIMIT_MB, ChunkDone, SegmentCodec
+from indexer.build.schema import INDEX_FORMAT, build_schema
+from indexer.records import Failure, RecordTask
+
+
+@dataclass
+class ChunkResult:
+    """A worker's answer for one chunk: its report, and its segment with the segment's files."""
+
+    number: int  # the chunk's place in the build, so that a repeated answer is used once
+    done: ChunkDone
+    segment: object | None = None  # a Whoosh segment; None when no record was indexed
+    files: dict[str, bytes] = field(default_factory=dict)  # file name after the segment id
+
+
+def worker_versions() -> dict[str, str]:
+    """What must match between the build's machine and a worker for identical indexes."""
+    return {
+        "Python": "{}.{}".format(*sys.version_info[:2]),
+        "INDEX_FORMAT": INDEX_FORMAT,
+        "underthesea": version("underthesea"),
+        "whoosh": version("whoosh-reloaded"),
+    }
+
+
+def _add(writer: SegmentWriter, task: RecordTask, done: ChunkDone) -> None:
+    document = index_record(task)
+    if isinstance(document, Failure):
+        done.failures.append(document)
+        return
+    writer.add_document(**document)
+    done.indexed.append(document["id"])
+    meta = document.get("meta") or {}
+    done.facts.append((document["source"], meta.get("province"), document.get("year")))
+
+
+def index_chunk(number: int, tasks: list[RecordTask]) -> ChunkResult:
+    """Index ``tasks`` into a new segment in a temporary folder; return it with its files."""
+    with tempfile.TemporaryDirectory(prefix="indexer-chunk-") as folder:
+        ix = index.create_in(folder, build_schema())
+        writer = SegmentWriter(
+            ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()
+        )
+        done = ChunkDone()
+        for task in tasks:
+            _add(writer, task, done)
+        if not done.indexed:
+            writer._close_segment()
+            return ChunkResult(number, done)
+        segment = writer._finalize_segment()
+        prefix = segment.segment_id()
+        files = {
+            path.name[len(prefix) :]: path.read_bytes()
+            for path in Path(folder).iterdir()
+            if path.name.startswith(prefix + ".")
+        }
+        ix.close()
+        return ChunkResult(number, done, segment, files)
