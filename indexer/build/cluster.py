@@ -106,6 +106,13 @@ def open_cluster(address: str | None) -> Iterator[Client | None]:
     if address is None:
         yield None
         return
+    try:
+        import distributed  # noqa: F401  (only a build on a cluster needs it)
+    except ImportError:
+        raise ClusterError(
+            "--scheduler needs Dask's 'distributed' package on this machine: "
+            "pip install -c constraints.txt 'distributed==2026.8.0' (the test extra has it)"
+        ) from None
     _check_reachable(address)
     from distributed import Client
 

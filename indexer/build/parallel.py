@@ -90,6 +90,19 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def add_to_segment(writer: SegmentWriter, document: dict | Failure, done: ChunkDone) -> bool:
+    """Add a record's document to a worker's segment and note it in ``done``, or note its
+    failure; whether a document was added."""
+    if isinstance(document, Failure):
+        done.failures.append(document)
+        return False
+    writer.add_document(**document)
+    done.indexed.append(document["id"])
+    meta = document.get("meta") or {}
+    done.facts.append((document["source"], meta.get("province"), document.get("year")))
+    return True
+
+
 def _worker(
     index_dir: str,
     tasks: multiprocessing.Queue,
@@ -112,17 +125,7 @@ def _worker(
         while (chunk := tasks.get()) is not None:
             done = ChunkDone()
             for task in chunk:
-                document = make_document(task)
-                if isinstance(document, Failure):
-                    done.failures.append(document)
-                else:
-                    writer.add_document(**document)
-                    done.indexed.append(document["id"])
-                    meta = document.get("meta") or {}
-                    done.facts.append(
-                        (document["source"], meta.get("province"), document.get("year"))
-                    )
-                    added = True
+                added = add_to_segment(writer, make_document(task), done) or added
             if hooks is not None:
                 hooks.chunk_done()
             results.put(done)

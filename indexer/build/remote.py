@@ -19,9 +19,9 @@ from whoosh import index
 from whoosh.writing import SegmentWriter
 
 from indexer.build.builder import index_record
-from indexer.build.parallel import WORKER_LIMIT_MB, ChunkDone, SegmentCodec
+from indexer.build.parallel import WORKER_LIMIT_MB, ChunkDone, SegmentCodec, add_to_segment
 from indexer.build.schema import INDEX_FORMAT, build_schema
-from indexer.records import Failure, RecordTask
+from indexer.records import RecordTask
 
 
 @dataclass
@@ -44,17 +44,6 @@ def worker_versions() -> dict[str, str]:
     }
 
 
-def _add(writer: SegmentWriter, task: RecordTask, done: ChunkDone) -> None:
-    document = index_record(task)
-    if isinstance(document, Failure):
-        done.failures.append(document)
-        return
-    writer.add_document(**document)
-    done.indexed.append(document["id"])
-    meta = document.get("meta") or {}
-    done.facts.append((document["source"], meta.get("province"), document.get("year")))
-
-
 def index_chunk(number: int, tasks: list[RecordTask]) -> ChunkResult:
     """Index ``tasks`` into a new segment in a temporary folder; return it with its files."""
     with tempfile.TemporaryDirectory(prefix="indexer-chunk-") as folder:
@@ -64,7 +53,7 @@ def index_chunk(number: int, tasks: list[RecordTask]) -> ChunkResult:
         )
         done = ChunkDone()
         for task in tasks:
-            _add(writer, task, done)
+            add_to_segment(writer, index_record(task), done)
         if not done.indexed:
             writer._close_segment()
             return ChunkResult(number, done)
