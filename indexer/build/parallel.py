@@ -35,9 +35,11 @@ log = logging.getLogger(__name__)
 
 CHUNK = 16  # records per message to a worker
 # Whoosh's in-memory posting pool per worker. Its own count is of postings, not of the Python
-# objects holding them (several times more): 256 took 939 MiB (PSS) for a 6,000-article
-# build, 64 took 464 MiB in the same time (more runs merged at the end, at no measured cost).
-WORKER_LIMIT_MB = 64
+# objects holding them (several times more). A full build of vntc_train (33,706 articles, one
+# run each): 64 -> 438 s, 867 MiB (PSS of the process tree, with the segmentation cache);
+# 128 -> 397 s, 1,001 MiB; 256 -> 385 s (and 1.8 GB summed RSS before the parent's heap was
+# frozen before the fork). More runs spilled and merged cost time; fewer cost memory.
+WORKER_LIMIT_MB = 128
 
 
 class SegmentCodec(W3Codec):
