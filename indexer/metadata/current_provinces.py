@@ -109,20 +109,26 @@ def current_province_of(province: Province) -> CurrentProvince:
     return _units().of_province[province.slug]
 
 
+def _published(published: str | None) -> Province | None:
+    """The province of before the merger an article names (a name in any spelling, or its
+    facet value 'bac-kan'); None for one that is unknown or national."""
+    if not published:
+        return None
+    return province_by_slug(published) or resolve_province(published)
+
+
 @lru_cache(maxsize=4096)  # an index has a few hundred spellings of provinces at most
 def current_province_for(published: str | None) -> CurrentProvince | None:
     """Today's unit of a province as an article names it (a name in any spelling, or its
     facet value 'bac-kan'); None for a province that is unknown or national."""
-    if not published:
-        return None
-    province = province_by_slug(published) or resolve_province(published)
+    province = _published(published)
     return current_province_of(province) if province is not None else None
 
 
+@lru_cache(maxsize=4096)
 def merged_into(published: str | None) -> CurrentProvince | None:
     """The unit today of a province that no longer exists by its own name: 'Bắc Kạn' ->
     Thái Nguyên; None for 'Thái Nguyên', 'Điện Biên', or a national or unknown province."""
-    unit = current_province_for(published)
-    if unit is None or unit.name == resolve_province(published).name:
-        return None
-    return unit
+    province = _published(published)
+    unit = current_province_of(province) if province is not None else None
+    return unit if unit is not None and unit.name != province.name else None

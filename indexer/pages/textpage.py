@@ -157,7 +157,7 @@ def _letters(text: str) -> str:
 
 def same_title(line: str, title: str) -> bool:
     """True when line is the title, or its start, ignoring case, diacritics and punctuation."""
-    a, b = (re.sub(r"\W+", "", fold(s)) for s in (line, title))
+    a, b = _letters(line), _letters(title)
     return bool(a) and (a == b or (len(a) >= 12 and b.startswith(a)))
 
 

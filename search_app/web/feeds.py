@@ -85,15 +85,16 @@ def search_title(q: str, labels: Mapping[str, list[str]], date_from: str, date_t
         f"{FACET_TITLES[name]}: {', '.join(labels[name])}" for name in FACETS if labels.get(name)
     ]
     if date_from or date_to:
-        span = (f" từ {_vndate(date_from)}" if date_from else "") + (
-            f" đến {_vndate(date_to)}" if date_to else ""
+        span = (f" từ {vndate(date_from)}" if date_from else "") + (
+            f" đến {vndate(date_to)}" if date_to else ""
         )
         parts.append("Thời gian:" + span)
     return " · ".join(parts)
 
 
-def _vndate(date: str) -> str:
-    return "/".join(reversed(date.split("-")))
+def vndate(published: str) -> str:
+    """'2021-01-26' -> '26/01/2021'; partial dates keep what is known (pages and feeds)."""
+    return "/".join(reversed(published.split("-")))
 
 
 def _text(value: str) -> str:

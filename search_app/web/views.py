@@ -25,7 +25,7 @@ from indexer.metadata.docnumbers import KIND_NAMES, find_document_numbers
 from indexer.text.vietnamese import fold
 from search_app.engine.index_handle import IndexUnavailable
 from search_app.engine.search import ArchiveSearch
-from search_app.results import DocumentPage, SearchRequest
+from search_app.results import DocumentPage, SearchPage, SearchRequest
 from search_app.web.chart import year_bars
 from search_app.web.drilldown import drilldown
 from search_app.web.export import export_response
@@ -35,6 +35,7 @@ from search_app.web.feeds import (
     build_atom,
     newest_hits,
     search_title,
+    vndate,
     web_address,
 )
 from search_app.web.params import (
@@ -78,10 +79,7 @@ def _error(status: int, message: str):
     return render_template("error.html", status=status, message=message), status
 
 
-@bp.app_template_filter("vndate")
-def vndate(published: str) -> str:
-    """'2021-01-26' -> '26/01/2021'; partial dates keep what is known."""
-    return "/".join(reversed(published.split("-")))
+bp.add_app_template_filter(vndate, "vndate")
 
 
 @bp.app_template_filter("vnnumber")
@@ -143,8 +141,21 @@ def _feed_url(req: SearchRequest) -> str:
     return search_url(req, "/search.atom", sort="relevance")
 
 
-def _search_title(req: SearchRequest) -> str:
-    labels = _archive().filter_labels(req)
+def _search_title(req: SearchRequest, page: SearchPage | None = None) -> str:
+    """The name of a search, with the labels of its filters: from the page's facets when the
+    search has run (they hold every chosen value), else looked up."""
+    if page is None:
+        labels = _archive().filter_labels(req)
+    else:
+        chosen = {
+            name: {v.value: v.label for v in facet.values if v.selected}
+            for name, facet in page.facets.items()
+        }
+        labels = {
+            name: [chosen.get(name, {}).get(v, v) for v in values]
+            for name, values in req.filters().items()
+            if values
+        }
     return search_title(req.q, labels, req.date_from, req.date_to)
 
 
@@ -163,7 +174,7 @@ def _render_search(req: SearchRequest):
         req=req,
         page=page,
         feed_url=_feed_url(req),
-        feed_title=_search_title(req),
+        feed_title=_search_title(req, page),
         bars=year_bars(page.facets.get("year")),
         drilldown=drilldown,
         search_url=search_url,
