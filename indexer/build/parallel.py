@@ -1,9 +1,9 @@
 """Worker processes that extract, segment and write their own Whoosh segments.
 
-underthesea holds the GIL and Whoosh's writer is pure Python, so both run in worker
-processes: each takes chunks of records, turns them into documents and adds them to a
-segment of its own (Whoosh's ``SegmentWriter`` without the lock, as Whoosh's own
-multiprocessing writer does). The parent holds the index lock, applies deletions, and
+underthesea holds the GIL, so it runs in worker processes, and so does the writing: each
+worker takes chunks of records, turns them into documents and adds them to segments of its
+own (``segment_writer.BulkSegmentWriter``, without the lock, as Whoosh's own multiprocessing
+writer does), a new one whenever it holds ``SEGMENT_LIMIT_MB`` of postings. The parent holds the index lock, applies deletions, and
 commits the workers' segments together with the existing ones in one new TOC: until that
 commit, readers see the previous index, and a crash leaves only orphan files that the next
 commit removes.
@@ -25,32 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from indexer.build.schema import open_index
+from indexer.build.segment_writer import (
+    BulkSegmentWriter,
+    SegmentCodec,  # noqa: F401 - indexes written before it moved name it from here
+    new_segment_writer,
+)
 from indexer.records import Failure, RecordTask
 
 log = logging.getLogger(__name__)
 
 CHUNK = 16  # records per message to a worker
-# Whoosh's in-memory posting pool per worker. Its own count is of postings, not of the Python
-# objects holding them (several times more). A full build of vntc_train (33,706 articles, one
-# run each): 64 -> 438 s, 867 MiB (PSS of the process tree, with the segmentation cache);
-# 128 -> 397 s, 1,001 MiB; 256 -> 385 s (and 1.8 GB summed RSS before the parent's heap was
-# frozen before the fork). More runs spilled and merged cost time; fewer cost memory.
-WORKER_LIMIT_MB = 128
-
-
-class SegmentCodec(W3Codec):
-    """Whoosh's codec without per-posting length statistics.
-
-    Whoosh keeps the shortest and longest document of each posting block for its block-max
-    scoring shortcuts; this engine scores with numpy and never uses them, and looking up the
-    length of every posting's document is 15% of writing a segment.
-    """
-
-    length_stats = False
+# Postings a worker holds before it writes them as a segment and starts another (about 11 M
+# postings, 19,000 VNTC articles); writing them takes some twice that again for a moment.
+SEGMENT_LIMIT_MB = 128
 
 
 class WorkerHooks(Protocol):
@@ -92,17 +82,16 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def add_to_segment(writer: SegmentWriter, document: dict | Failure, done: ChunkDone) -> bool:
+def add_to_segment(writer: BulkSegmentWriter, document: dict | Failure, done: ChunkDone) -> None:
     """Add a record's document to a worker's segment and note it in ``done``, or note its
-    failure; whether a document was added."""
+    failure."""
     if isinstance(document, Failure):
         done.failures.append(document)
-        return False
+        return
     writer.add_document(**document)
     done.indexed.append(document["id"])
     meta = document.get("meta") or {}
     done.facts.append((document["source"], meta.get("province"), document.get("year")))
-    return True
 
 
 def _worker(
@@ -119,25 +108,25 @@ def _worker(
         if hooks is not None:
             hooks.start()
         ix = open_index(index_dir)
-        # No lock (the parent holds it) and no compound file (saves copying the segment).
-        writer = SegmentWriter(
-            ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()
-        )
-        added = False
+        writer = new_segment_writer(ix)
+        segments = []
         while (chunk := tasks.get()) is not None:
             done = ChunkDone()
             for task in chunk:
-                added = add_to_segment(writer, make_document(task), done) or added
+                add_to_segment(writer, make_document(task), done)
+            if writer.held_mb() >= SEGMENT_LIMIT_MB:
+                segments.append(writer._finalize_segment())
+                writer = new_segment_writer(ix)
             if hooks is not None:
                 hooks.chunk_done()
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
         # writers of the index share. The parent's commit removes what is left over.
-        if added:
-            results.put(("segment", writer._finalize_segment()))
+        if writer._added:
+            segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-            results.put(("segment", None))
+        results.put(("segments", segments))
     except BaseException:
         results.put(("error", traceback.format_exc()))
 
@@ -205,10 +194,9 @@ def index_in_workers(
                 continue
             if isinstance(message, ChunkDone):
                 on_chunk(message)
-            elif message[0] == "segment":
+            elif message[0] == "segments":
                 finished += 1
-                if message[1] is not None:
-                    segments.append(message[1])
+                segments.extend(message[1])
             else:
                 raise WorkerError(f"a worker failed:\n{message[1]}")
     finally:

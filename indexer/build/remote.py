@@ -16,11 +16,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from whoosh import index
-from whoosh.writing import SegmentWriter
 
 from indexer.build.builder import index_record
-from indexer.build.parallel import WORKER_LIMIT_MB, ChunkDone, SegmentCodec, add_to_segment
+from indexer.build.parallel import ChunkDone, add_to_segment
 from indexer.build.schema import INDEX_FORMAT, build_schema
+from indexer.build.segment_writer import new_segment_writer
 from indexer.records import RecordTask
 
 
@@ -48,9 +48,7 @@ def index_chunk(number: int, tasks: list[RecordTask]) -> ChunkResult:
     """Index ``tasks`` into a new segment in a temporary folder; return it with its files."""
     with tempfile.TemporaryDirectory(prefix="indexer-chunk-") as folder:
         ix = index.create_in(folder, build_schema())
-        writer = SegmentWriter(
-            ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False, codec=SegmentCodec()
-        )
+        writer = new_segment_writer(ix)
         done = ChunkDone()
         for task in tasks:
             add_to_segment(writer, index_record(task), done)
