@@ -11,12 +11,14 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import sysconfig
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from indexer.build import cluster as cluster_module
 from indexer.build.builder import build_index
 from indexer.build.cli import main
 from indexer.build.cluster import ClusterError
+from indexer.text.segment_cache import cache_file
 from search_app.engine.index_handle import IndexHandle
 from search_app.engine.search import ArchiveSearch
 from search_app.results import SearchRequest
@@ -162,6 +165,22 @@ def test_a_cluster_build_answers_like_the_local_build(
     assert answers(tmp_path / "ix") == answers(index_dir)
     again = build_index([fixture_archive], tmp_path / "ix", scheduler=cluster.address)
     assert (again.indexed, again.unchanged) == (0, report.indexed)
+
+
+def test_a_cluster_build_fills_the_segmentation_cache(cluster, fixture_archive, tmp_path):
+    """The workers' words come back to the index machine's cache: a local rebuild after a
+    cluster build segments nothing anew and makes the same index."""
+    build_index([fixture_archive], tmp_path / "ix", scheduler=cluster.address)
+    with closing(sqlite3.connect(cache_file(tmp_path / "ix"))) as connection:
+        filled = connection.execute("SELECT count(*) FROM words").fetchone()[0]
+    assert filled > 100
+    before = answers(tmp_path / "ix")
+    build_index([fixture_archive], tmp_path / "ix", rebuild=True, jobs=2)
+    with closing(sqlite3.connect(cache_file(tmp_path / "ix"))) as connection:
+        count, generation = connection.execute("SELECT count(*), max(used) FROM words").fetchone()
+        used = connection.execute("SELECT count(*) FROM words WHERE used = ?", (generation,))
+        assert (count, used.fetchone()[0]) == (filled, filled)  # all read, none made
+    assert answers(tmp_path / "ix") == before
 
 
 def test_a_worker_killed_mid_build_costs_only_its_tasks(

@@ -13,6 +13,7 @@ import pickle
 import shutil
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -214,22 +215,28 @@ def _build_locked(
         )
         bar = _Progress(len(plan.tasks), progress)
 
-        def on_chunk(done: ChunkDone) -> None:
-            report.failures.extend(done.failures)
-            report.indexed += len(done.indexed)
-            for source, province, year in done.facts:
-                report.stats.add_article(source_name(source, roots), province, year)
-            for record_id in done.indexed:  # replaced: the old version goes
-                if record_id in known:
-                    writer.delete_by_term("id", record_id)
-            bar.tick(len(done.indexed) + len(done.failures))
-
         segments = []
-        if plan.tasks and cluster is not None:
-            segments = index_on_cluster(cluster, index_dir, plan.tasks, on_chunk)
-        elif plan.tasks:
-            segment_words("khởi động")  # load the model once, before forking: workers share it
-            with build_cache(index_dir, segment_cache) as cache_hooks:
+        # Opened only when there is something to index (it counts the builds that use it).
+        cache = build_cache(index_dir, segment_cache) if plan.tasks else nullcontext()
+        with cache as cache_hooks:
+
+            def on_chunk(done: ChunkDone) -> None:
+                report.failures.extend(done.failures)
+                report.indexed += len(done.indexed)
+                for source, province, year in done.facts:
+                    report.stats.add_article(source_name(source, roots), province, year)
+                for record_id in done.indexed:  # replaced: the old version goes
+                    if record_id in known:
+                        writer.delete_by_term("id", record_id)
+                if cache_hooks is not None:
+                    cache_hooks.received(done)
+                bar.tick(len(done.indexed) + len(done.failures))
+
+            if plan.tasks and cluster is not None:
+                collect = cache_hooks is not None
+                segments = index_on_cluster(cluster, index_dir, plan.tasks, on_chunk, collect)
+            elif plan.tasks:
+                segment_words("khởi động")  # load the model before forking: workers share it
                 segments = index_in_workers(
                     index_dir,
                     plan.tasks,

@@ -185,8 +185,10 @@ def index_on_cluster(
     index_dir: Path,
     tasks: list[RecordTask],
     on_chunk: Callable[[ChunkDone], None],
+    collect_words: bool = False,
 ) -> list:
-    """Index ``tasks`` on the cluster; returns the new segments, their files in ``index_dir``."""
+    """Index ``tasks`` on the cluster; returns the new segments, their files in ``index_dir``
+    (with ``collect_words``, each chunk's report brings its segmentation cache entries)."""
     from distributed import wait
 
     from indexer.build.remote import index_chunk
@@ -210,7 +212,8 @@ def index_on_cluster(
             on_chunk(ChunkDone(failures=failures))
         chunk = [item for item in shipped if not isinstance(item, Failure)]
         key = f"index-chunk-{start}-{time.time_ns()}"
-        pending.add(client.submit(index_chunk, start, chunk, key=key, retries=RETRIES))
+        future = client.submit(index_chunk, start, chunk, collect_words, key=key, retries=RETRIES)
+        pending.add(future)
         return True
 
     try:

@@ -3,10 +3,10 @@
 underthesea holds the GIL, so it runs in worker processes, and so does the writing: each
 worker takes chunks of records, turns them into documents and adds them to segments of its
 own (``segment_writer.BulkSegmentWriter``, without the lock, as Whoosh's own multiprocessing
-writer does), a new one whenever it holds ``SEGMENT_LIMIT_MB`` of postings. The parent holds the index lock, applies deletions, and
-commits the workers' segments together with the existing ones in one new TOC: until that
-commit, readers see the previous index, and a crash leaves only orphan files that the next
-commit removes.
+writer does), a new one whenever it holds ``SEGMENT_LIMIT_MB`` of postings. The parent
+holds the index lock, applies deletions, and commits the workers' segments together with
+the existing ones in one new TOC: until that commit, readers see the previous index, and a
+crash leaves only orphan files that the next commit removes.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ class WorkerHooks(Protocol):
     def start(self) -> None:
         """In the worker, after the fork, before the first chunk."""
 
-    def chunk_done(self) -> None:
-        """In the worker, after each chunk, before it is reported."""
+    def chunk_done(self, done: ChunkDone) -> None:
+        """In the worker, after each chunk, before ``done`` is reported."""
 
 
 class WorkerError(Exception):
@@ -65,6 +65,9 @@ class ChunkDone:
     failures: list[Failure] = field(default_factory=list)
     # (source, province, year) of each document added, for the build's statistics
     facts: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    # Segmentation cache entries made and keys used, for the build's process to write
+    new_words: dict[bytes, bytes] = field(default_factory=dict)
+    used_words: set[bytes] = field(default_factory=set)
 
 
 _PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
@@ -118,7 +121,7 @@ def _worker(
                 segments.append(writer._finalize_segment())
                 writer = new_segment_writer(ix)
             if hooks is not None:
-                hooks.chunk_done()
+                hooks.chunk_done(done)
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
         # writers of the index share. The parent's commit removes what is left over.

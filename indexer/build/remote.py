@@ -3,8 +3,9 @@
 A task extracts, segments and writes its records into a fresh segment of a throwaway index in
 a temporary folder on the worker (same schema and codec as the local build's workers), then
 returns the segment with its files as bytes, so the machine holding the index needs no shared
-file system. A task keeps no state between runs: when Dask runs it again (its worker died),
-it writes a new segment from scratch.
+file system; the words it segmented come back too, for the index machine's segmentation
+cache (a worker cannot read that cache: it segments every paragraph). A task keeps no state
+between runs: when Dask runs it again (its worker died), it writes a new segment from scratch.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from indexer.build.parallel import ChunkDone, add_to_segment
 from indexer.build.schema import INDEX_FORMAT, build_schema
 from indexer.build.segment_writer import new_segment_writer
 from indexer.records import RecordTask
+from indexer.text.segment import use_word_cache
+from indexer.text.segment_cache import CollectingCache, namespace
 
 
 @dataclass
@@ -44,14 +47,22 @@ def worker_versions() -> dict[str, str]:
     }
 
 
-def index_chunk(number: int, tasks: list[RecordTask]) -> ChunkResult:
-    """Index ``tasks`` into a new segment in a temporary folder; return it with its files."""
+def index_chunk(number: int, tasks: list[RecordTask], collect_words: bool = False) -> ChunkResult:
+    """Index ``tasks`` into a new segment in a temporary folder; return it with its files
+    (and, with ``collect_words``, the segmentation cache entries of its paragraphs)."""
     with tempfile.TemporaryDirectory(prefix="indexer-chunk-") as folder:
         ix = index.create_in(folder, build_schema())
         writer = new_segment_writer(ix)
         done = ChunkDone()
-        for task in tasks:
-            add_to_segment(writer, index_record(task), done)
+        cache = CollectingCache(namespace()) if collect_words else None
+        use_word_cache(cache)
+        try:
+            for task in tasks:
+                add_to_segment(writer, index_record(task), done)
+        finally:
+            use_word_cache(None)
+        if cache is not None:
+            done.new_words, done.used_words = cache.take()
         if not done.indexed:
             writer._close_segment()
             return ChunkResult(number, done)

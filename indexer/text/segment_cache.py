@@ -8,9 +8,14 @@ entry of another underthesea version is never found. A value is the words compre
 the paragraph itself as zlib's dictionary (about 40 bytes for 230 bytes of words).
 
 Bounded: at most ``max_entries`` paragraphs; each entry records the last build that used it,
-and the least recently used go first. Safe against a kill: SQLite in WAL mode, one
-transaction per chunk of records. A file that cannot be read is reported once, removed and
-started again; the cache never fails a build and never changes what it indexes.
+and the least recently used go first. The workers only read it: what they segment and use
+goes back to the build's process with their chunk's report, and that one process writes it,
+in a transaction every ``FLUSH_ENTRIES`` entries or ``FLUSH_SECONDS``: workers never wait for
+each other's write lock, and a Dask worker, which cannot reach the file, fills it too (see
+``CollectingCache``). Safe against a kill: SQLite in WAL mode; a kill loses only the entries
+not yet written. A file that cannot
+be read is reported once, removed and started again; the cache never fails a build and
+never changes what it indexes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -39,6 +45,8 @@ DEFAULT_MAX_ENTRIES = 20_000_000  # paragraphs; ~1.1 million articles of 17.5 pa
 EVICT_TO = 0.9  # evicting makes room for a tenth of the bound at once
 BUSY_MS = 60_000  # how long a writer waits for another's transaction
 BATCH = 500  # keys per lookup (SQLite allows 32,766 parameters)
+FLUSH_ENTRIES = 20_000  # the build's process writes when it holds this many new entries
+FLUSH_SECONDS = 2.0  # or when it last wrote this long ago
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 _SCHEMA = """
@@ -135,9 +143,10 @@ def evict(connection: sqlite3.Connection, max_entries: int) -> int:
 class SegmentCache:
     """One process's connection to the cache: ``segment_words``'s ``WordCache``.
 
-    Lookups read at once; new words and the use of old ones are written by ``flush``, in one
-    transaction. An error stops this process from using the cache (a damaged file is marked
-    for the build to clear), never the build."""
+    Lookups read at once; new words and the use of old ones are held until ``take`` hands
+    them to another process or ``flush`` writes them, in one transaction. An error stops
+    this process from using the cache (a damaged file is marked for the build to clear),
+    never the build."""
 
     def __init__(self, path: Path, generation: int, max_entries: int, space: bytes) -> None:
         self._path = path
@@ -184,6 +193,22 @@ class SegmentCache:
         if self._connection is not None:
             self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
 
+    def take(self) -> tuple[dict[bytes, bytes], set[bytes]]:
+        """The new entries and the keys used since the last ``take``, no longer held here."""
+        new, used = self._new, self._used
+        self._new, self._used = {}, set()
+        return new, used
+
+    def add(self, new: dict[bytes, bytes], used: set[bytes]) -> None:
+        """Hold entries another process made and used (``take``), for the next ``flush``."""
+        if self._connection is not None:
+            self._new.update(new)
+            self._used |= used
+
+    def pending(self) -> int:
+        """Entries held for the next ``flush``."""
+        return len(self._new) + len(self._used)
+
     def flush(self) -> None:
         """Write the new entries and mark the ones used, in one transaction; evict if full."""
         if self._connection is None or not (self._new or self._used):
@@ -195,14 +220,14 @@ class SegmentCache:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 before = connection.total_changes
-                connection.executemany(
+                connection.executemany(  # in key order: fewer pages written in between
                     "INSERT OR IGNORE INTO words VALUES (?, ?, ?)",
-                    [(key, blob, self._generation) for key, blob in new.items()],
+                    [(key, new[key], self._generation) for key in sorted(new)],
                 )
                 added = connection.total_changes - before
                 connection.executemany(
                     "UPDATE words SET used = ? WHERE key = ?",
-                    [(self._generation, key) for key in used],
+                    [(self._generation, key) for key in sorted(used)],
                 )
                 connection.execute(
                     "UPDATE meta SET value = value + ? WHERE name = 'entries'", (added,)
@@ -235,24 +260,66 @@ class SegmentCache:
             log.debug("segmentation cache %s not used: %s", self._path, error)
 
 
+class CollectingCache:
+    """A ``WordCache`` that finds nothing and keeps what is segmented: a Dask worker, far from
+    the cache file, hands its entries back with the chunk's report for the index's machine."""
+
+    def __init__(self, space: bytes) -> None:
+        self._space = space
+        self._new: dict[bytes, bytes] = {}
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        return {}
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
+
+    def take(self) -> tuple[dict[bytes, bytes], set[bytes]]:
+        """The entries made since the last ``take`` (none used: none is found)."""
+        new, self._new = self._new, {}
+        return new, set()
+
+
 class CacheHooks:
-    """What each build worker does with the cache: open a connection of its own after the
-    fork (``start``) and write once per chunk of records (``chunk_done``)."""
+    """The cache in a build: each worker opens a connection of its own after the fork
+    (``start``) to look paragraphs up, and hands what it segmented and used back with each
+    chunk's report (``chunk_done``); the build's process writes them (``received``)."""
 
     def __init__(self, path: Path, generation: int, max_entries: int, space: bytes) -> None:
         self.path, self.generation, self.max_entries = path, generation, max_entries
         self._space = space
-        self._cache: SegmentCache | None = None  # set in the worker, after the fork
+        self._cache: SegmentCache | None = None  # a worker's, set after the fork
+        self._writer: SegmentCache | None = None  # the build process's, opened when needed
+        self._written = time.monotonic()
 
     def start(self) -> None:
-        """Open this process's connection and have ``segment_words`` use it."""
+        """In a worker: open its connection and have ``segment_words`` use it."""
         self._cache = SegmentCache(self.path, self.generation, self.max_entries, self._space)
         use_word_cache(self._cache)
 
-    def chunk_done(self) -> None:
-        """Write what this process segmented and used since the last chunk."""
+    def chunk_done(self, done) -> None:
+        """In a worker: put what it segmented and used since the last chunk in ``done``."""
         if self._cache is not None:
-            self._cache.flush()
+            done.new_words, done.used_words = self._cache.take()
+
+    def received(self, done) -> None:
+        """In the build's process: hold a chunk's new and used entries; write them when
+        enough are held or enough time has passed."""
+        if not (done.new_words or done.used_words):
+            return
+        if self._writer is None:
+            self._writer = SegmentCache(self.path, self.generation, self.max_entries, self._space)
+        self._writer.add(done.new_words, done.used_words)
+        now = time.monotonic()
+        if self._writer.pending() >= FLUSH_ENTRIES or now - self._written >= FLUSH_SECONDS:
+            self._writer.flush()
+            self._written = now
+
+    def close(self) -> None:
+        """In the build's process, after the workers: write what is held."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
 
 def _remove(folder: Path) -> None:
@@ -304,7 +371,11 @@ def build_cache(index_dir: Path, settings: CacheSettings) -> Iterator[CacheHooks
         log.warning("segmentation cache %s cannot be used (%s): building without it", path, error)
         yield None
         return
-    yield CacheHooks(path, generation, settings.max_entries, namespace())
+    hooks = CacheHooks(path, generation, settings.max_entries, namespace())
+    try:
+        yield hooks
+    finally:
+        hooks.close()
     try:
         _finish(path, settings.max_entries)
     except sqlite3.DatabaseError as error:
