@@ -38,9 +38,11 @@ from indexer.records import Failure, RecordTask
 log = logging.getLogger(__name__)
 
 CHUNK = 16  # records per message to a worker
-# Postings a worker holds before it writes them as a segment and starts another (about 11 M
-# postings, 19,000 VNTC articles); writing them takes some twice that again for a moment.
-SEGMENT_LIMIT_MB = 128
+# Postings a worker holds before it writes them as a segment and starts another (about 5.6 M
+# postings, 10,000 VNTC articles); writing them takes about as much again for a moment. With
+# 128 the tree of a vntc_train build peaked at 1,194 MiB (PSS) as both workers wrote their
+# last segments; a segment of half the articles costs ~0.1 ms more an article to write.
+SEGMENT_LIMIT_MB = 64
 
 
 class WorkerHooks(Protocol):
