@@ -253,3 +253,41 @@ def test_a_cluster_without_workers_stops_the_build_and_keeps_the_index(
     assert "no Dask worker left" in str(outcome["error"])
     assert sorted(p.name for p in target.glob("_MAIN_*.toc")) == before
     assert answers(target) == answers(index_dir)
+
+
+def test_a_scheduler_that_dies_mid_build_stops_it_with_one_line_and_keeps_the_index(
+    fixture_archive, index_dir, tmp_path
+):
+    target = tmp_path / "ix"
+    shutil.copytree(index_dir, target)
+    before = sorted(p.name for p in target.glob("_MAIN_*.toc"))
+    doomed = Cluster(tmp_path / "dask")
+    outcome: dict = {}
+
+    def build() -> None:
+        try:
+            outcome["report"] = build_index(
+                [fixture_archive], target, True, scheduler=doomed.address
+            )
+        except Exception as error:
+            outcome["error"] = error
+
+    try:
+        doomed.add_worker()
+        doomed.wait_for_workers(1)
+        thread = threading.Thread(target=build)
+        thread.start()
+        with distributed.Client(doomed.address, timeout=30, set_as_default=False) as client:
+            deadline = time.monotonic() + 60
+            while not any(client.processing().values()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        doomed.processes[0].kill()  # the scheduler, SIGKILL, while a chunk runs
+        thread.join(timeout=180)
+        assert not thread.is_alive(), "the build hangs once its scheduler is gone"
+    finally:
+        doomed.close()
+    assert isinstance(outcome.get("error"), ClusterError), outcome
+    message = str(outcome["error"])
+    assert "scheduler" in message and doomed.address in message and "\n" not in message
+    assert sorted(p.name for p in target.glob("_MAIN_*.toc")) == before
+    assert answers(target) == answers(index_dir)

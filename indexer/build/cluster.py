@@ -172,6 +172,13 @@ def _failed(future: Future) -> ClusterError:
     return ClusterError(f"a chunk of records failed on every try: {type(error).__name__}: {first}")
 
 
+def _lost(client: Client) -> ClusterError:
+    """The build's error when the scheduler is gone (Dask cancels every future then)."""
+    return ClusterError(
+        f"lost the Dask scheduler at {client.scheduler.address}: the build cannot finish"
+    )
+
+
 def _check_alive(client: Client, since: list[float], grace: float) -> None:
     """Raise when the cluster has had no worker for ``grace`` seconds."""
     if client.scheduler_info(n_workers=-1)["workers"]:
@@ -226,8 +233,14 @@ def index_on_cluster(
             except TimeoutError:
                 _check_alive(client, alive, WORKER_GRACE)
                 continue
+            except Exception as error:  # the scheduler gone: Dask cancels every future
+                if client.status == "running":
+                    raise
+                raise _lost(client) from error
             for future in finished:
                 pending.discard(future)
+                if future.status == "cancelled":
+                    raise _lost(client)
                 if future.status != "finished":
                     raise _failed(future)
                 result = future.result()
