@@ -82,7 +82,8 @@ class RawRecord:
     ``content`` is the page file's bytes for ``txt`` and ``html`` (extraction decodes them;
     text is accepted too) and empty for ``jsonl``; ``fields`` holds the JSON Lines record or
     the page's sidecar values, which win over anything extracted from the page. A ``warc``
-    record has no content yet, only its ``capture``: loading it makes an ``html`` record.
+    record has no content yet, only its ``capture``, and a planned page file none either,
+    only ``reread_from``: loading either (``indexer.inputs.loading``) gives the content.
     """
 
     id: str
@@ -91,6 +92,9 @@ class RawRecord:
     content: str | bytes = ""
     fields: dict[str, Any] = field(default_factory=dict)
     capture: CaptureRef | None = None
+    # A page file planned without its bytes (the plan hashed them and let them go): the
+    # process that extracts it reads them again from here (``indexer.inputs.loading``).
+    reread_from: str | None = None
 
 
 @dataclass

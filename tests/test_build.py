@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from indexer.build.builder import BuildError, build_index, read_manifests
+from indexer.build.builder import BuildError, build_index, extract_task, read_manifests
 from indexer.build.cli import main
+from indexer.build.plan import plan_build
+from indexer.inputs.sources import discover
+from indexer.records import Article, Failure
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "archive" / "003_1f8cfd56b29d262e.txt"
@@ -202,3 +205,18 @@ def test_a_new_index_format_reindexes_unchanged_files(archive, tmp_path, monkeyp
     report = build_index([archive], tmp_path / "ix", jobs=1)
     assert (report.indexed, report.unchanged) == (9, 0)
     assert len(titles(tmp_path / "ix")) == 9
+
+
+def test_the_plan_holds_no_page_bytes_and_a_page_gone_since_is_a_failure(archive, tmp_path):
+    """A page file is hashed when planned and read again where it is extracted, so that the
+    build's process never holds an archive's pages; one deleted in between is reported."""
+    shutil.copy(ROOT / "archive" / "000_b31f338fe211c5e8.txt", archive / "other.txt")
+    sources, _ = discover([archive])
+    tasks = plan_build(sources, {}, [archive]).tasks
+    pages = [task for task in tasks if task.record.kind in ("txt", "html")]
+    assert pages and all(not t.record.content and t.record.reread_from for t in pages)
+    assert isinstance(extract_task(pages[0]), Article)
+    os.remove(pages[1].record.reread_from)
+    gone = extract_task(pages[1])
+    assert isinstance(gone, Failure) and gone.location == pages[1].record.location
+    assert "No such file" in gone.reason

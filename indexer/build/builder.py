@@ -30,8 +30,8 @@ from indexer.build.plan import plan_build, vanished_ids
 from indexer.build.schema import Manifest, build_schema, index_exists, open_index, to_document
 from indexer.build.stats import BuildStats, source_name
 from indexer.inputs.limits import cap_text
+from indexer.inputs.loading import load_record
 from indexer.inputs.sources import SourceError, discover
-from indexer.inputs.warc import load_capture
 from indexer.pages.extract import extract_article
 from indexer.records import Article, ExtractionError, Failure, RecordTask
 from indexer.text.segment import segment_words
@@ -118,8 +118,7 @@ def extract_task(task: RecordTask) -> Article | Failure:
     """The article a planned record holds, or why it cannot be indexed."""
     record = task.record
     try:
-        if record.capture is not None and record.kind == "warc":  # not loaded yet (cluster.py)
-            record = load_capture(record)
+        record = load_record(record)  # a page file's bytes, a capture (unless cluster.py did)
         article = extract_article(record)
     except (ExtractionError, SourceError) as error:
         # The message may start with the location already: say it once.

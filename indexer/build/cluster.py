@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.build.parallel import ChunkDone, WorkerError
+from indexer.inputs.loading import load_record
 from indexer.inputs.sources import SourceError
-from indexer.inputs.warc import load_capture
 from indexer.records import Failure, RecordTask
 
 if TYPE_CHECKING:
@@ -136,12 +136,10 @@ def open_cluster(address: str | None) -> Iterator[Client | None]:
 
 
 def _ship(task: RecordTask) -> RecordTask | Failure:
-    """The task with its web archive capture read here: workers need no access to our files."""
+    """The task with its record's content read here: workers need no access to our files."""
     record = task.record
-    if record.capture is None or record.kind != "warc":
-        return task
     try:
-        return replace(task, record=load_capture(record))
+        return replace(task, record=load_record(record))
     except SourceError as error:
         return Failure(record.location, str(error).removeprefix(f"{record.location}: "))
 

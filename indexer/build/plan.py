@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.build.schema import INDEX_FORMAT, Manifest
@@ -77,6 +77,8 @@ def _plan_source(plan: Plan, source: SourceFile, known: dict[str, Manifest]) -> 
         if old is not None and old.digest == record_digest and old.source == source.key:
             plan.unchanged += 1
         else:
+            if source.kind in ("txt", "html"):  # a page file: its bytes are read where extracted
+                record = replace(record, content=b"", reread_from=str(source.path))
             plan.tasks.append(RecordTask(record, source.key, source_stamp(source), record_digest))
 
 
