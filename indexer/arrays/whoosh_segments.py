@@ -6,8 +6,10 @@ syllable's postings. Three reads go straight to the W3 codec's files instead, as
 arrays: a field's term table (``segment_terms``), a term's posting blocks
 (``posting_arrays``) and a field's length column (``field_lengths``). Each checks that the
 segment has the structures it expects and otherwise, or with ``public=True``, takes
-Whoosh's public API; ``tests/test_whoosh_segments.py`` checks that both ways agree. Nothing
-else in the project touches an underscore attribute of Whoosh.
+Whoosh's public API; ``tests/test_whoosh_segments.py`` checks that both ways agree. Its
+counterpart for writing is ``indexer.build.segment_writer`` (the W3 blocks and term table, byte
+for byte Whoosh's); the build also drives Whoosh's writer by its private steps (finalize,
+commit the TOC) in ``indexer.build.parallel``. Nothing else touches Whoosh's private parts.
 """
 
 from __future__ import annotations

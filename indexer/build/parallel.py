@@ -114,20 +114,21 @@ def _worker(
             hooks.start()
         ix = open_index(index_dir)
         writer = new_segment_writer(ix)
-        segments = []
+        segments, added = [], False
         while (chunk := tasks.get()) is not None:
             done = ChunkDone()
             for task in chunk:
                 add_to_segment(writer, make_document(task), done)
+            added = added or bool(done.indexed)
             if writer.held_mb() >= SEGMENT_LIMIT_MB:
                 segments.append(writer._finalize_segment())
-                writer = new_segment_writer(ix)
+                writer, added = new_segment_writer(ix), False
             if hooks is not None:
                 hooks.chunk_done(done)
             results.put(done)
         # Never writer.cancel() or commit(): they delete the temporary folder that all
         # writers of the index share. The parent's commit removes what is left over.
-        if writer._added:
+        if added:
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
