@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -16,7 +17,8 @@ from whoosh import index
 from indexer.build.builder import BuildError, build_index, extract_task, read_manifests
 from indexer.build.cli import main
 from indexer.build.plan import plan_build
-from indexer.inputs.sources import discover
+from indexer.inputs.loading import load_records
+from indexer.inputs.sources import discover, read_jsonl
 from indexer.records import Article, Failure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,3 +222,45 @@ def test_the_plan_holds_no_page_bytes_and_a_page_gone_since_is_a_failure(archive
     gone = extract_task(pages[1])
     assert isinstance(gone, Failure) and gone.location == pages[1].record.location
     assert "No such file" in gone.reason
+
+
+def test_the_plan_holds_no_json_lines_records_and_reads_them_again_in_one_pass(archive, tmp_path):
+    gz = archive / "more.jsonl.gz"
+    lines = RECORDS.read_bytes().splitlines(keepends=True)
+    gz.write_bytes(
+        gzip.compress(b"".join(line.replace(b'"id": "', b'"id": "gz-') for line in lines))
+    )
+    sources, _ = discover([archive])
+    direct = {
+        item[0].id: item[0]
+        for source in sources
+        if source.kind == "jsonl"
+        for item in read_jsonl(source, b"")
+        if isinstance(item, tuple)
+    }
+    tasks = plan_build(sources, {}, [archive]).tasks
+    records = [t for t in tasks if t.record.kind == "jsonl"]
+    assert len(records) == len(direct) and all(not t.record.fields for t in records)
+    loaded = list(load_records(tasks))
+    assert [t.record.id for t in loaded] == [t.record.id for t in tasks]
+    for task in loaded:
+        if task.record.kind == "jsonl":
+            assert task.record.fields == direct[task.record.id].fields
+            assert task.record.location == direct[task.record.id].location
+    # Some records only (the others unchanged), and an export read twice out of order.
+    some = [t for t in records if (t.record.location.line or 0) % 3 == 0]
+    again = list(load_records(some + some[:2]))
+    assert all(t.record.fields == direct[t.record.id].fields for t in again)
+
+
+def test_a_json_lines_record_gone_from_its_line_since_the_plan_is_a_failure(archive):
+    sources, _ = discover([archive])
+    tasks = plan_build(sources, {}, [archive]).tasks
+    export = archive / "sub" / "news.jsonl"
+    lines = export.read_bytes().splitlines(keepends=True)
+    export.write_bytes(b"".join([lines[1], lines[0], *lines[2:]]))  # first two swapped
+    loaded = {t.record.id: t for t in load_records(tasks)}
+    first = next(t for t in tasks if t.record.kind == "jsonl")
+    gone = extract_task(loaded[first.record.id])
+    assert isinstance(gone, Failure) and "no longer holds record" in gone.reason
+    assert gone.location == first.record.location

@@ -16,6 +16,7 @@ from indexer.build.builder import build_index, index_record
 from indexer.build.plan import plan_build
 from indexer.build.schema import build_schema, open_index
 from indexer.build.segment_writer import BulkSegmentWriter, SegmentCodec, new_segment_writer
+from indexer.inputs.loading import load_records
 from indexer.inputs.sources import discover
 from indexer.records import Failure
 from search_app import create_app
@@ -54,7 +55,8 @@ def _assert_same_files(tmp_path: Path, documents: list[dict]) -> dict[str, bytes
 def archive_documents(fixture_archive) -> list[dict]:
     """The Whoosh documents of the fixture archive, as a build's workers make them."""
     sources, _ = discover([fixture_archive])
-    documents = [index_record(task) for task in plan_build(sources, {}, [fixture_archive]).tasks]
+    tasks = load_records(plan_build(sources, {}, [fixture_archive]).tasks)
+    documents = [index_record(task) for task in tasks]
     return [document for document in documents if not isinstance(document, Failure)]
 
 

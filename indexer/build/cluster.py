@@ -11,6 +11,7 @@ without workers, stops the build with one line and the previous index as it was.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import socket
 import time
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.build.parallel import ChunkDone, WorkerError
-from indexer.inputs.loading import load_record
+from indexer.inputs.loading import load_record, load_records
 from indexer.inputs.sources import SourceError
 from indexer.records import Failure, RecordTask
 
@@ -208,11 +209,13 @@ def index_on_cluster(
     segments: list = []
     alive = [time.monotonic()]
 
+    loaded = load_records(tasks)  # JSON Lines records read again, one pass per export
+
     def submit() -> bool:
         start = next(numbers, None)
         if start is None:
             return False
-        shipped = [_ship(task) for task in tasks[start : start + size]]
+        shipped = [_ship(task) for task in itertools.islice(loaded, size)]
         if failures := [item for item in shipped if isinstance(item, Failure)]:
             on_chunk(ChunkDone(failures=failures))
         chunk = [item for item in shipped if not isinstance(item, Failure)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ from indexer.build.segment_writer import (
     SegmentCodec,  # noqa: F401 - indexes written before it moved name it from here
     new_segment_writer,
 )
+from indexer.inputs.loading import load_records
 from indexer.records import Failure, RecordTask
 
 log = logging.getLogger(__name__)
@@ -137,15 +139,16 @@ def _worker(
         results.put(("error", traceback.format_exc()))
 
 
-def _chunks(tasks: list[RecordTask]) -> Iterator[list[RecordTask]]:
-    for start in range(0, len(tasks), CHUNK):
-        yield tasks[start : start + CHUNK]
+def _chunks(tasks: Iterator[RecordTask]) -> Iterator[list[RecordTask]]:
+    while chunk := list(itertools.islice(tasks, CHUNK)):
+        yield chunk
 
 
 def _feed(
     tasks: list[RecordTask], inbox: multiprocessing.Queue, workers: int, stop: threading.Event
 ) -> None:
-    items = [*_chunks(tasks), *([None] * workers)]
+    # JSON Lines records are read again here, as the workers take them: never all at once.
+    items = itertools.chain(_chunks(load_records(tasks)), [None] * workers)
     for item in items:
         while not stop.is_set():
             try:

@@ -77,8 +77,9 @@ def _plan_source(plan: Plan, source: SourceFile, known: dict[str, Manifest]) -> 
         if old is not None and old.digest == record_digest and old.source == source.key:
             plan.unchanged += 1
         else:
-            if source.kind in ("txt", "html"):  # a page file: its bytes are read where extracted
-                record = replace(record, content=b"", reread_from=str(source.path))
+            # Its text is read again when it is indexed (``inputs/loading.py``): the plan of
+            # a large archive holds ids and places, not articles.
+            record = replace(record, content=b"", fields={}, reread_from=str(source.path))
             plan.tasks.append(RecordTask(record, source.key, source_stamp(source), record_digest))
 
 

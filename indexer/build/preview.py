@@ -16,6 +16,7 @@ from indexer.build.builder import extract_task, read_manifests
 from indexer.build.plan import plan_build, vanished_ids
 from indexer.build.schema import index_exists, open_index
 from indexer.build.stats import BuildStats, source_name
+from indexer.inputs.loading import load_records
 from indexer.inputs.sources import discover
 from indexer.records import Article, Failure
 
@@ -83,9 +84,10 @@ def preview(
         yield from list(result.failures)
         if jobs > 1 and len(plan.tasks) > _CHUNK:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                yield from read(pool.imap(extract_task, plan.tasks, chunksize=_CHUNK))
+                tasks = load_records(plan.tasks)
+                yield from read(pool.imap(extract_task, tasks, chunksize=_CHUNK))
         else:
-            yield from read(map(extract_task, plan.tasks))
+            yield from read(map(extract_task, load_records(plan.tasks)))
         for failure in result.failures:
             result.stats.add_failure(failure, roots)
 
