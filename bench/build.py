@@ -36,6 +36,7 @@ import threading
 import time
 
 from bench.dask_cluster import local_dask
+from bench.procmem import smaps_rollup
 from bench.sections import machine_summary, write_section
 from indexer.inputs.sources import Failure, discover, read_jsonl, read_page
 from indexer.pages.extract import extract_article
@@ -107,13 +108,9 @@ def _pss(pid: int) -> int:
     """Proportional memory of one process, in bytes: a page shared by n processes counts 1/n
     (the underthesea model the workers share after the fork counts once in the tree)."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+        return smaps_rollup(pid).get("Pss", 0)
     except OSError:
-        pass
-    return 0
+        return 0
 
 
 def _tree_memory(pid: int) -> tuple[int, int]:

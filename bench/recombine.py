@@ -7,7 +7,7 @@ again). Dates are spread over 2008-2025, and the articles over the 63 provinces 
 published by its department's site, ``stttt.<province>.gov.vn``) and the source's topics.
 
 The words of every paragraph are segmented once (``known_words``), in worker processes, and
-handed to the indexer's segmenter (``indexer.text.segment.use_known_words``): an archive ten
+handed to the indexer's segmenter as its word cache (``KnownWords``): an archive ten
 times the corpus is indexed without ten times the segmentation, into the index the indexer
 would build without them.
 """
@@ -21,7 +21,7 @@ import multiprocessing
 import pickle
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -91,6 +91,22 @@ def write_archive(records: Sequence[dict], path: Path) -> Path:
 
 def _segment(paragraphs: list[str]) -> list[str]:
     return [" ".join(paragraph_words(p)) for p in paragraphs]
+
+
+class KnownWords:
+    """``segment_words``'s word cache (``indexer.text.segment.WordCache``) over the words of
+    paragraphs segmented beforehand (``known_words``: words joined by spaces); it keeps
+    nothing new."""
+
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self._known = known
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        known = self._known
+        return {p: known[p].split(" ") for p in paragraphs if p in known}
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        pass
 
 
 def known_words(articles: Sequence[BenchArticle], path: Path, jobs: int) -> dict[str, str]:

@@ -40,13 +40,15 @@ from bench.engines import OursEngine, measure
 from bench.http import gunicorn_server
 from bench.load import Server, free_port, run_load
 from bench.mix import Mix, build_mix
-from bench.recombine import known_words, recombined, write_archive
+from bench.procmem import smaps_rollup
+from bench.recombine import KnownWords, known_words, recombined, write_archive
 from bench.tables import DEFAULT_OUT, fmt, percentiles, run_header, table, write_section
 from indexer.arrays.derive import arrays_for
 from indexer.arrays.store import fingerprint, remove_others
 from indexer.build.builder import build_index
 from indexer.build.schema import open_index
-from indexer.text.segment import use_known_words
+from indexer.text.segment import use_word_cache
+from indexer.text.segment_cache import CacheSettings
 from indexer.text.vietnamese import slugify
 
 log = logging.getLogger("bench")
@@ -96,12 +98,8 @@ def _size(folder: Path) -> int:
 
 
 def _memory(pid: int) -> dict[str, float]:
-    found = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("Pss", "Pss_Anon", "Private_Dirty"):
-            found[name] = int(value.split()[0]) * 1024 / MIB
-    return found
+    rollup = smaps_rollup(pid)
+    return {name: rollup[name] / MIB for name in ("Pss", "Pss_Anon", "Private_Dirty")}
 
 
 def _workers(pid: int) -> list[int]:
@@ -240,11 +238,14 @@ def _row(factor: int, articles: list[BenchArticle], known: dict, args, folder: P
         row = Row(factor, len(records))
         del records
         shutil.rmtree(index_dir, ignore_errors=True)
-        use_known_words(known)
+        use_word_cache(KnownWords(known))  # the workers fork with it
         started = time.perf_counter()
-        report = build_index([archive], index_dir, jobs=args.jobs)
+        # No segmentation cache: the words are given, and a build's cache would replace them.
+        report = build_index(
+            [archive], index_dir, jobs=args.jobs, segment_cache=CacheSettings(enabled=False)
+        )
         row.build_seconds = round(time.perf_counter() - started, 1)
-        use_known_words({})
+        use_word_cache(None)
         log.info("%dx: %s", factor, report.summary())
     row.index_bytes = _size(index_dir)
     row.arrays_bytes = _size(index_dir / "arrays")

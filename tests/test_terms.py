@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.recombine import KnownWords
 from indexer.pages.textpage import parse_text_page
 from indexer.text.analysis import exact_syllable_analyzer, folded_syllable_analyzer
-from indexer.text.segment import paragraph_words, segment_words, use_known_words
+from indexer.text.segment import paragraph_words, segment_words, use_word_cache
 from indexer.text.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "archive").glob("*.txt"))
@@ -47,10 +48,10 @@ def test_known_words_of_paragraphs_give_the_same_words_sooner():
     text = "Sở Thông tin và Truyền thông tỉnh Bắc Kạn.\n\nChuyển đổi số năm 2021."
     plain = segment_words(text)
     known = {p: " ".join(paragraph_words(p)) for p in text.split("\n") if p.strip()}
-    use_known_words(known)
+    use_word_cache(KnownWords(known))
     try:
         assert segment_words(text) == plain
         known["Chuyển đổi số năm 2021."] = "sentinel"  # taken, not computed again
         assert segment_words(text)[-1] == "sentinel"
     finally:
-        use_known_words({})
+        use_word_cache(None)

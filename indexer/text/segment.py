@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from typing import Protocol
 
 from indexer.text.vietnamese import fold
@@ -43,21 +42,14 @@ def _import_word_tokenize():
 
 _word_tokenize = None
 _HAS_ALNUM = re.compile(r"\w")
-_known: Mapping[str, str] = {}  # paragraph -> its words joined by spaces, when supplied
-_cache: WordCache | None = None  # this process's segmentation cache, when a build set one
-
-
-def use_known_words(known: Mapping[str, str]) -> None:
-    """Take the words of these paragraphs from ``known`` (joined by spaces) instead of
-    segmenting them again (the scale benchmark's archives reuse paragraphs). They must be
-    what ``paragraph_words`` gives: the words of a text are then the same, only sooner."""
-    global _known
-    _known = known
+_cache: WordCache | None = None  # this process's segmentation cache, when one is set
 
 
 def use_word_cache(cache: WordCache | None) -> None:
     """Look paragraphs up in ``cache`` before segmenting them, and remember new ones there
-    (a build worker sets its own after the fork); None stops using one."""
+    (a build worker sets its own after the fork; the scale benchmark hands the words it
+    segmented beforehand); None stops using one. What it gives must be what
+    ``paragraph_words`` gives: the words of a text are then the same, only sooner."""
     global _cache
     _cache = cache
 
@@ -81,10 +73,7 @@ def segment_words(text: str) -> list[str]:
     cached = cache.get_many(paragraphs) if cache is not None else {}
     words: list[str] = []
     for paragraph in paragraphs:
-        known = _known.get(paragraph)
-        if known is not None:
-            words.extend(known.split(" "))
-        elif (found := cached.get(paragraph)) is not None:
+        if (found := cached.get(paragraph)) is not None:
             words.extend(found)
         else:
             segmented = paragraph_words(paragraph)

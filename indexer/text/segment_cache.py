@@ -140,7 +140,31 @@ def evict(connection: sqlite3.Connection, max_entries: int) -> int:
     return gone
 
 
-class SegmentCache:
+class CollectingCache:
+    """A ``WordCache`` that finds nothing and keeps what is segmented, packed and keyed as the
+    cache file holds it, until ``take`` hands it on: a Dask worker, far from the cache file,
+    hands its entries back with the chunk's report for the index's machine."""
+
+    def __init__(self, space: bytes) -> None:
+        self._space = space
+        self._new: dict[bytes, bytes] = {}
+        self._used: set[bytes] = set()
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        return {}
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        """Keep the words of a paragraph just segmented."""
+        self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
+
+    def take(self) -> tuple[dict[bytes, bytes], set[bytes]]:
+        """The new entries and the keys used since the last ``take``, no longer held here."""
+        new, used = self._new, self._used
+        self._new, self._used = {}, set()
+        return new, used
+
+
+class SegmentCache(CollectingCache):
     """One process's connection to the cache: ``segment_words``'s ``WordCache``.
 
     Lookups read at once; new words and the use of old ones are held until ``take`` hands
@@ -149,12 +173,10 @@ class SegmentCache:
     never the build."""
 
     def __init__(self, path: Path, generation: int, max_entries: int, space: bytes) -> None:
+        super().__init__(space)
         self._path = path
         self._generation = generation
         self._max_entries = max_entries
-        self._space = space
-        self._new: dict[bytes, bytes] = {}
-        self._used: set[bytes] = set()
         self._connection: sqlite3.Connection | None = None
         try:
             self._connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_MS / 1000)
@@ -189,15 +211,9 @@ class SegmentCache:
         return found
 
     def put(self, paragraph: str, words: list[str]) -> None:
-        """Keep the words of a paragraph just segmented, for the next ``flush``."""
+        """Keep the words of a paragraph just segmented, for ``take`` or the next ``flush``."""
         if self._connection is not None:
-            self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
-
-    def take(self) -> tuple[dict[bytes, bytes], set[bytes]]:
-        """The new entries and the keys used since the last ``take``, no longer held here."""
-        new, used = self._new, self._used
-        self._new, self._used = {}, set()
-        return new, used
+            super().put(paragraph, words)
 
     def add(self, new: dict[bytes, bytes], used: set[bytes]) -> None:
         """Hold entries another process made and used (``take``), for the next ``flush``."""
@@ -213,8 +229,7 @@ class SegmentCache:
         """Write the new entries and mark the ones used, in one transaction; evict if full."""
         if self._connection is None or not (self._new or self._used):
             return
-        new, used = self._new, self._used
-        self._new, self._used = {}, set()
+        new, used = self.take()
         connection = self._connection
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -258,26 +273,6 @@ class SegmentCache:
                 (self._path.parent / BROKEN).touch()
         else:  # busy for a minute, a full disk: this process goes on without it
             log.debug("segmentation cache %s not used: %s", self._path, error)
-
-
-class CollectingCache:
-    """A ``WordCache`` that finds nothing and keeps what is segmented: a Dask worker, far from
-    the cache file, hands its entries back with the chunk's report for the index's machine."""
-
-    def __init__(self, space: bytes) -> None:
-        self._space = space
-        self._new: dict[bytes, bytes] = {}
-
-    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
-        return {}
-
-    def put(self, paragraph: str, words: list[str]) -> None:
-        self._new[paragraph_key(self._space, paragraph)] = pack_words(paragraph, words)
-
-    def take(self) -> tuple[dict[bytes, bytes], set[bytes]]:
-        """The entries made since the last ``take`` (none used: none is found)."""
-        new, self._new = self._new, {}
-        return new, set()
 
 
 class CacheHooks:
