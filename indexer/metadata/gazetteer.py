@@ -15,7 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from indexer.text.vietnamese import fold, normalize_text, slugify, strip_diacritics, trie_pattern
+from indexer.text.vietnamese import (
+    fold,
+    normalize_text,
+    slugify,
+    strip_diacritics,
+    whole_words_pattern,
+)
 
 ALIASES_PATH = Path(__file__).resolve().parents[1] / "data" / "province_aliases.json"
 PACKAGE = "vietnamadminunits"
@@ -179,7 +185,7 @@ def _build() -> _Gazetteer:
             forms[text] = _Form(None)
     if len(provinces) != 63:
         raise GazetteerError(f"expected 63 provinces, found {len(provinces)}")
-    pattern = re.compile(r"(?<!\w)" + trie_pattern(sorted(forms)) + r"(?!\w)")
+    pattern = re.compile(whole_words_pattern(sorted(forms)))
     by_slug = {p.slug: p for p in provinces}
     return _Gazetteer(tuple(provinces), by_slug, by_key, forms, pattern)
 
@@ -238,6 +244,12 @@ def find_province_mentions(text: str) -> list[ProvinceMention]:
         if counts:
             mentions.append(ProvinceMention(form.province, match.start(), match.end(), admin))
     return mentions
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Where text names something in the gazetteer, before any rule of context: every span
+    ``find_province_mentions`` could report within a part of the text overlaps one of these."""
+    return [match.span() for match in _gazetteer().pattern.finditer(text)]
 
 
 def district_key(kind: str, name: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from indexer.text.vietnamese import normalize_text, trie_pattern
+from indexer.text.vietnamese import normalize_text, trie_pattern, whole_words_pattern
 
 TOPICS_PATH = Path(__file__).resolve().parents[1] / "data" / "topics.toml"
 
@@ -85,8 +85,7 @@ def _parse_topic(raw: object) -> Topic:
 
 def _phrase_re(phrases: list[str]) -> re.Pattern[str]:
     """Whole-syllable matcher for phrases, as written; matches nothing when there are none."""
-    alternation = trie_pattern(sorted(set(phrases))) or "(?!)"
-    return re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)")
+    return re.compile(whole_words_pattern(sorted(set(phrases))))
 
 
 def _requires_re(phrases: tuple[str, ...]) -> re.Pattern[str]:

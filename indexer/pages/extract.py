@@ -16,11 +16,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from indexer.metadata.dates import normalize_published
-from indexer.metadata.gazetteer import ProvinceMention, find_province_mentions, resolve_province
+from indexer.metadata.gazetteer import (
+    ProvinceMention,
+    find_province_mentions,
+    name_spans,
+    resolve_province,
+)
 from indexer.metadata.sites import is_national_host, publishing_province
 from indexer.metadata.statements import stated_province
 from indexer.metadata.topics import assign_topics
@@ -63,13 +69,32 @@ def derive_title(body: str) -> str:
     return title
 
 
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Where each sentence of a text starts and ends."""
+    start = 0
+    for separator in _SENTENCE_RE.finditer(text):
+        yield start, separator.start()
+        start = separator.end()
+    yield start, len(text)
+
+
 def _telling_mentions(text: str) -> list[ProvinceMention]:
     """The province mentions of a text that say where it is from: not those of a sentence
     that lists several provinces ("Hà Nội, TP Hồ Chí Minh, Đà Nẵng và Bắc Ninh đã ..."),
     which is about none of them."""
+    names = name_spans(text)  # one scan of the text: only the sentences naming one are read
+    if not names:
+        return []
     found = []
-    for sentence in _SENTENCE_RE.split(text):
-        mentions = find_province_mentions(sentence)
+    following = 0  # the first name not ending before the sentence
+    for start, end in _sentences(text):
+        while following < len(names) and names[following][1] <= start:
+            following += 1
+        if following == len(names):
+            break
+        if names[following][0] >= end:
+            continue
+        mentions = find_province_mentions(text[start:end])
         if len({m.province for m in mentions}) < LISTED_PROVINCES:
             found.extend(mentions)
     return found

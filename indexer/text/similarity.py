@@ -22,16 +22,22 @@ EMPTY_SIGNATURE = b""
 
 
 def shingle_hashes(codes: np.ndarray) -> np.ndarray:
-    """The distinct 64-bit hashes of an article's runs of SHINGLE syllable codes."""
+    """The distinct 64-bit hashes of an article's runs of SHINGLE syllable codes, sorted."""
     if len(codes) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
     wide = codes.astype(np.uint64)
     count = len(wide) - SHINGLE + 1
-    mixed = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for offset in range(SHINGLE):
-            mixed = (mixed * np.uint64(31)) ^ (wide[offset : offset + count] * _MIX[offset])
-    return np.unique(mixed)
+        mixed = wide[:count] * _MIX[0]  # = (0 * 31) ^ (first code * its multiplier)
+        for offset in range(1, SHINGLE):
+            mixed *= np.uint64(31)
+            mixed ^= wide[offset : offset + count] * _MIX[offset]
+    # Sorted in place and its repeats dropped: np.unique takes three times as long.
+    mixed.sort()
+    distinct = np.empty(count, dtype=bool)
+    distinct[0] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=distinct[1:])
+    return mixed[distinct]
 
 
 def signature(codes: np.ndarray) -> bytes:
@@ -40,7 +46,8 @@ def signature(codes: np.ndarray) -> bytes:
     if not len(shingles):
         return EMPTY_SIGNATURE
     with np.errstate(over="ignore"):
-        permuted = _A[:, None] * shingles[None, :] + _B[:, None]
+        permuted = np.multiply.outer(_A, shingles)
+        permuted += _B[:, None]
     minima = (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)
     return minima.tobytes() + np.uint32(min(len(shingles), 2**32 - 1)).tobytes()
 
