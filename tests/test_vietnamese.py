@@ -11,6 +11,7 @@ from indexer.text.vietnamese import (
     slugify,
     syllables,
     trie_pattern,
+    whole_words_pattern,
 )
 
 
@@ -84,3 +85,10 @@ def test_trie_pattern_matches_every_word_and_prefers_the_longest():
         "Hà",
     ]
     assert trie_pattern([]) == ""
+
+
+def test_whole_words_pattern_matches_words_standing_whole():
+    pattern = re.compile(whole_words_pattern(["Hà Nam", "Hà Nội", "Hà", "[x]"]))
+    text = "Hà Nội, Hà Nam, Hàng Hà, xHà, Hà2, [x] và Thái Hà"
+    assert [m.group() for m in pattern.finditer(text)] == ["Hà Nội", "Hà Nam", "Hà", "[x]", "Hà"]
+    assert not re.search(whole_words_pattern([]), "anything")
