@@ -30,7 +30,7 @@ from indexer.arrays.store import (
     term_key,
     write_arrays,
 )
-from indexer.arrays.whoosh_segments import field_lengths, posting_arrays, segment_terms
+from indexer.arrays.whoosh_segments import field_lengths, field_postings, posting_arrays
 from indexer.metadata.current_provinces import current_province_for
 from indexer.records import FACET_FIELDS
 from indexer.text.similarity import HASHES
@@ -167,9 +167,7 @@ def _exact_postings(reader: IndexReader, live: np.ndarray) -> dict[str, np.ndarr
     for ``exact_keys[k]``, ``exact_docs[exact_offsets[k]:exact_offsets[k + 1]]``."""
     found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
     for leaf, offset in reader.leaf_readers():
-        terms = segment_terms(leaf, "exact")
-        for term in terms.texts(np.arange(len(terms.counts))):
-            ids, times = posting_arrays(leaf, "exact", term.encode("utf-8"))
+        for term, ids, times in field_postings(leaf, "exact"):
             ids = ids + offset
             keep = live[ids]
             if keep.any():

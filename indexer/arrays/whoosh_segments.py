@@ -2,9 +2,10 @@
 
 Whoosh's public readers decode one term, one posting or one document at a time in Python:
 13 s for the 270,000 words of the full archive's term table, seconds for a common
-syllable's postings. Three reads go straight to the W3 codec's files instead, as numpy
+syllable's postings. Four reads go straight to the W3 codec's files instead, as numpy
 arrays: a field's term table (``segment_terms``), a term's posting blocks
-(``posting_arrays``) and a field's length column (``field_lengths``). Each checks that the
+(``posting_arrays``), every term's posting blocks of a field (``field_postings``) and a
+field's length column (``field_lengths``). Each checks that the
 segment has the structures it expects and otherwise, or with ``public=True``, takes
 Whoosh's public API; ``tests/test_whoosh_segments.py`` checks that both ways agree. Its
 counterpart for writing is ``indexer.build.segment_writer`` (the W3 blocks and term table, byte
@@ -14,16 +15,28 @@ commit the TOC) in ``indexer.build.parallel``. Nothing else touches Whoosh's pri
 
 from __future__ import annotations
 
+import io
+import pickle
 import struct
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3TermInfo,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+_INT = struct.Struct(">i")  # Whoosh's pack_int
 _HASHED_BYTES = 32  # terms up to this long are hashed by numpy, longer ones by Python
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -161,6 +174,65 @@ def posting_arrays(
             break
         matcher._next_block()
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def _block_arrays(deltas, weights, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A posting block's document numbers and weights, from its deltas and minified weights."""
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    if weights is None:
+        return ids, np.ones(size, np.float32)
+    if isinstance(weights, float):
+        return ids, np.full(size, weights, np.float32)
+    return ids, np.asarray(weights, dtype=np.float32)
+
+
+def _read_blocks(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of one term's W3 blocks: the magic, then for each block its signed
+    length (negative for the last), its info pickle and its data pickle (compressed when
+    the info says so)."""
+    ids, weights = [], []
+    position = len(WHOOSH3_HEADER_MAGIC)
+    while True:
+        (length,) = _INT.unpack_from(data, position)
+        position += _INT.size
+        block = io.BytesIO(data[position : position + abs(length)])
+        count, _, _, compression, *_ = pickle.load(block)
+        rest = block.read()
+        deltas, block_weights, _ = pickle.loads(zlib.decompress(rest) if compression else rest)
+        block_ids, block_weights = _block_arrays(deltas, block_weights, count)
+        ids.append(block_ids)
+        weights.append(block_weights)
+        position += abs(length)
+        if length < 0:
+            return np.concatenate(ids), np.concatenate(weights)
+
+
+def field_postings(
+    leaf: IndexReader, fieldname: str, public: bool = False
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Every term of one segment's field with its document numbers and frequencies, in term
+    order: the term table read once, each term's blocks sliced from one read of the postings
+    file (``posting_arrays`` looks each term up on its own). Deleted documents are included,
+    except on the public way."""
+    terms = segment_terms(leaf, fieldname, public=public)
+    texts = terms.texts(np.arange(len(terms.counts)))
+    reader = None if public else getattr(leaf, "_terms", None)
+    # Read in place, each term's key is followed by its TermInfo: an inlined flag first,
+    # where its blocks are last.
+    info = np.frombuffer(terms.block, dtype=np.uint8)
+    if not isinstance(reader, W3TermsReader) or not texts or info[terms.ends].any():
+        for text in texts:  # another codec, or postings inlined in the term table
+            yield (text, *posting_arrays(leaf, fieldname, text.encode("utf-8"), public))
+        return
+    where = terms.ends + W3TermInfo._struct.size
+    offsets = _be_words(info, where, ">u4").astype(np.int64) << 32
+    offsets |= _be_words(info, where + 4, ">u4").astype(np.int64)
+    lengths = _be_words(info, where + 8, ">i4").astype(np.int64)
+    first = int(offsets.min())
+    data = reader._postfile.get(first, int((offsets + lengths).max()) - first)
+    starts, ends = (offsets - first).tolist(), (offsets - first + lengths).tolist()
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        yield (text, *_read_blocks(data[start:end]))
 
 
 def field_lengths(leaf: IndexReader, field: str, public: bool = False) -> np.ndarray:
