@@ -3,12 +3,14 @@ when missing, and equal to what the index holds."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
 import pytest
 
-from indexer.arrays.derive import derive
+from indexer.arrays import derive as deriving
+from indexer.arrays.derive import derive, derive_segments
 from indexer.arrays.store import FOLDER, fingerprint, open_arrays
 from indexer.build.builder import build_index
 from indexer.build.schema import open_index
@@ -52,6 +54,43 @@ def test_the_arrays_are_mapped_and_equal_what_the_index_holds(built):
     assert set(fresh) == set(arrays.arrays)
     for key, array in fresh.items():
         assert np.array_equal(np.asarray(arrays[key]), array), key
+
+
+def _segments(folder):
+    ix = open_index(folder)
+    return ix.storage, ix.schema, ix._segments()
+
+
+def test_two_processes_derive_what_one_does(built):
+    folder, _ = built
+    storage, schema, segments = _segments(folder)
+    assert len(segments) > 1
+    arrays, meta = derive_segments(storage, schema, segments)
+    with open_index(folder).reader() as reader:
+        alone, alone_meta = derive(reader)
+    assert meta == alone_meta
+    assert set(arrays) == set(alone)
+    for key, array in alone.items():
+        assert np.array_equal(arrays[key], array), key
+
+
+def _fails(reader, live):
+    raise ValueError("a term table that cannot be read")
+
+
+def _dies(reader, live):
+    os._exit(3)
+
+
+@pytest.mark.parametrize(
+    "term_arrays, message",
+    [(_fails, "ValueError: a term table that cannot be read"), (_dies, "died")],
+)
+def test_the_second_process_failing_fails_the_derivation(built, monkeypatch, term_arrays, message):
+    folder, _ = built
+    monkeypatch.setattr(deriving, "_term_arrays", term_arrays)  # the child forks with it
+    with pytest.raises(RuntimeError, match=message):
+        derive_segments(*_segments(folder))
 
 
 def test_missing_arrays_are_derived_and_written_by_the_searcher(built):
