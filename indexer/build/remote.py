@@ -18,7 +18,7 @@ from pathlib import Path
 
 from whoosh import index
 
-from indexer.build.builder import index_record
+from indexer.build.builder import index_records
 from indexer.build.parallel import ChunkDone, add_to_segment
 from indexer.build.schema import INDEX_FORMAT, build_schema
 from indexer.build.segment_writer import new_segment_writer
@@ -57,8 +57,8 @@ def index_chunk(number: int, tasks: list[RecordTask], collect_words: bool = Fals
         cache = CollectingCache(namespace()) if collect_words else None
         use_word_cache(cache)
         try:
-            for task in tasks:
-                add_to_segment(writer, index_record(task), done)
+            for document in index_records(tasks):
+                add_to_segment(writer, document, done)
         finally:
             use_word_cache(None)
         if cache is not None:
