@@ -8,7 +8,7 @@ import pytest
 from bench.recombine import KnownWords
 from indexer.pages.textpage import parse_text_page
 from indexer.text.analysis import exact_syllable_analyzer, folded_syllable_analyzer
-from indexer.text.segment import paragraph_words, segment_words, use_word_cache
+from indexer.text.segment import paragraph_words, segment_texts, segment_words, use_word_cache
 from indexer.text.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "archive").glob("*.txt"))
@@ -55,3 +55,36 @@ def test_known_words_of_paragraphs_give_the_same_words_sooner():
         assert segment_words(text)[-1] == "sentinel"
     finally:
         use_word_cache(None)
+
+
+class _CountingCache:
+    """A word cache that knows nothing and counts what it is asked and told."""
+
+    def __init__(self) -> None:
+        self.lookups: list[list[str]] = []
+        self.kept: list[str] = []
+
+    def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        self.lookups.append(paragraphs)
+        return {}
+
+    def put(self, paragraph: str, words: list[str]) -> None:
+        self.kept.append(paragraph)
+
+
+def test_texts_segmented_together_ask_the_cache_once_and_segment_a_paragraph_once():
+    texts = [
+        "Chuyển đổi số.\nBắc Kạn họp.",
+        "Bắc Kạn họp.\n\nBắc Kạn họp.",
+        "",
+        "Một đoạn khác.",
+    ]
+    alone = [segment_words(text) for text in texts]
+    cache = _CountingCache()
+    use_word_cache(cache)
+    try:
+        assert segment_texts(texts) == alone
+    finally:
+        use_word_cache(None)
+    assert cache.lookups == [["Chuyển đổi số.", "Bắc Kạn họp.", "Một đoạn khác."]]
+    assert cache.kept == ["Chuyển đổi số.", "Bắc Kạn họp.", "Một đoạn khác."]
