@@ -151,6 +151,18 @@ def test_small_blocks_left_uncompressed_read_back_the_same(tmp_path, archive_doc
     assert len(files[".pst"]) < 1.02 * len(theirs[".pst"])
 
 
+def test_a_term_table_past_64_kib_widens_its_positions_as_whoosh_does(
+    tmp_path, monkeypatch, every_block_compressed
+):
+    monkeypatch.setattr(segment_writer, "_BATCH", 300)  # the widening falls inside a batch
+    documents = [
+        {"id": f"doc-{n}", "source": "s", "words": Counter({f"từ_{n:04d}_" + "x" * 90: 1})}
+        for n in range(900)
+    ]
+    files = _assert_same_files(tmp_path, documents)
+    assert len(files[".trm"]) > 2**16
+
+
 def test_text_values_and_boosts_go_through_the_fields_analyzers_as_whoosh_does(
     tmp_path, every_block_compressed
 ):

@@ -159,17 +159,11 @@ def posting_arrays(
     if not isinstance(matcher, W3LeafMatcher):  # another codec
         return _public_postings(leaf.postings(field, term))
     id_blocks, weight_blocks = [], []
-    while True:  # one block (up to 128 postings) at a time: ids are stored as deltas
+    while True:  # one block (up to 128 postings) at a time
         matcher._read_data()
-        deltas, weights = matcher._data[0], matcher._data[1]
-        size = matcher._blocklength
-        id_blocks.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_blocks.append(np.ones(size, np.float32))
-        elif isinstance(weights, float):
-            weight_blocks.append(np.full(size, weights, np.float32))
-        else:
-            weight_blocks.append(np.asarray(weights, dtype=np.float32))
+        ids, weights = _block_arrays(matcher._data[0], matcher._data[1], matcher._blocklength)
+        id_blocks.append(ids)
+        weight_blocks.append(weights)
         if matcher._lastblock:
             break
         matcher._next_block()
@@ -177,7 +171,8 @@ def posting_arrays(
 
 
 def _block_arrays(deltas, weights, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """A posting block's document numbers and weights, from its deltas and minified weights."""
+    """A posting block's document numbers and weights, from the document numbers' deltas and
+    the weights as Whoosh minifies them (None: all 1; a float: all that)."""
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
     if weights is None:
         return ids, np.ones(size, np.float32)
