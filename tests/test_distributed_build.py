@@ -183,6 +183,26 @@ def test_a_cluster_build_fills_the_segmentation_cache(cluster, fixture_archive, 
     assert answers(tmp_path / "ix") == before
 
 
+def test_a_cluster_rebuild_reads_its_words_from_the_cache(cluster, fixture_archive, tmp_path):
+    """The index machine looks each chunk's paragraphs up for the workers, which cannot read
+    the cache: a second cluster build with ``--rebuild`` uses every entry and makes none."""
+    build_index([fixture_archive], tmp_path / "ix", scheduler=cluster.address)
+    before = answers(tmp_path / "ix")
+    with closing(sqlite3.connect(cache_file(tmp_path / "ix"))) as connection:
+        filled = connection.execute("SELECT count(*) FROM words").fetchone()[0]
+    assert filled > 100
+    report = build_index(
+        [fixture_archive], tmp_path / "ix", rebuild=True, scheduler=cluster.address
+    )
+    assert report.failed == 0
+    with closing(sqlite3.connect(cache_file(tmp_path / "ix"))) as connection:
+        count, generation = connection.execute("SELECT count(*), max(used) FROM words").fetchone()
+        used = connection.execute("SELECT count(*) FROM words WHERE used = ?", (generation,))
+        assert (count, used.fetchone()[0]) == (filled, filled)  # all read, none made
+        assert generation == 2
+    assert answers(tmp_path / "ix") == before
+
+
 def test_a_worker_killed_mid_build_costs_only_its_tasks(
     cluster, fixture_archive, index_dir, tmp_path
 ):

@@ -192,9 +192,11 @@ def index_on_cluster(
     tasks: list[RecordTask],
     on_chunk: Callable[[ChunkDone], None],
     collect_words: bool = False,
+    known_words: Callable[[list[RecordTask]], dict[str, list[str]]] | None = None,
 ) -> list:
     """Index ``tasks`` on the cluster; returns the new segments, their files in ``index_dir``
-    (with ``collect_words``, each chunk's report brings its segmentation cache entries)."""
+    (with ``collect_words``, each chunk's report brings its segmentation cache entries;
+    ``known_words`` gives each chunk the cached words of its paragraphs)."""
     from distributed import wait
 
     from indexer.build.remote import index_chunk
@@ -219,8 +221,11 @@ def index_on_cluster(
         if failures := [item for item in shipped if isinstance(item, Failure)]:
             on_chunk(ChunkDone(failures=failures))
         chunk = [item for item in shipped if not isinstance(item, Failure)]
+        words = known_words(chunk) if known_words is not None else None
         key = f"index-chunk-{start}-{time.time_ns()}"
-        future = client.submit(index_chunk, start, chunk, collect_words, key=key, retries=RETRIES)
+        future = client.submit(
+            index_chunk, start, chunk, collect_words, words, key=key, retries=RETRIES
+        )
         pending.add(future)
         return True
 

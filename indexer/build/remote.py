@@ -47,14 +47,21 @@ def worker_versions() -> dict[str, str]:
     }
 
 
-def index_chunk(number: int, tasks: list[RecordTask], collect_words: bool = False) -> ChunkResult:
+def index_chunk(
+    number: int,
+    tasks: list[RecordTask],
+    collect_words: bool = False,
+    known_words: dict[str, list[str]] | None = None,
+) -> ChunkResult:
     """Index ``tasks`` into a new segment in a temporary folder; return it with its files
-    (and, with ``collect_words``, the segmentation cache entries of its paragraphs)."""
+    (and, with ``collect_words``, the segmentation cache entries of the paragraphs it
+    segmented: those of ``known_words``, found in the cache by the index's machine, it does
+    not segment again)."""
     with tempfile.TemporaryDirectory(prefix="indexer-chunk-") as folder:
         ix = index.create_in(folder, build_schema())
         writer = new_segment_writer(ix)
         done = ChunkDone()
-        cache = CollectingCache(namespace()) if collect_words else None
+        cache = CollectingCache(namespace(), known_words) if collect_words else None
         use_word_cache(cache)
         try:
             for document in index_records(tasks):

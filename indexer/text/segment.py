@@ -66,15 +66,20 @@ def paragraph_words(paragraph: str) -> list[str]:
     ]
 
 
+def paragraphs_of(text: str) -> list[str]:
+    """The paragraphs a text is segmented by: its lines that are not blank."""
+    return [paragraph for paragraph in text.split("\n") if paragraph.strip()]
+
+
 def segment_texts(texts: list[str]) -> list[list[str]]:
     """``segment_words`` of each text, the word cache asked once for all their paragraphs
     (a build worker's chunk: one lookup instead of one an article)."""
-    paragraphs_of = [[p for p in text.split("\n") if p.strip()] for text in texts]
+    paragraphs = [paragraphs_of(text) for text in texts]
     cache = _cache
     known: dict[str, list[str]] = {}
     if cache is not None:
-        known = cache.get_many(list(dict.fromkeys(p for ps in paragraphs_of for p in ps)))
-    return [_words_of(paragraphs, known, cache) for paragraphs in paragraphs_of]
+        known = cache.get_many(list(dict.fromkeys(p for ps in paragraphs for p in ps)))
+    return [_words_of(each, known, cache) for each in paragraphs]
 
 
 def _words_of(paragraphs: list[str], known: dict[str, list[str]], cache) -> list[str]:

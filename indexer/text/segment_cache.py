@@ -11,8 +11,9 @@ Bounded: at most ``max_entries`` paragraphs; each entry records the last build t
 and the least recently used go first. The workers only read it: what they segment and use
 goes back to the build's process with their chunk's report, and that one process writes it,
 in a transaction every ``FLUSH_ENTRIES`` entries or ``FLUSH_SECONDS``: workers never wait for
-each other's write lock, and a Dask worker, which cannot reach the file, fills it too (see
-``CollectingCache``). Safe against a kill: SQLite in WAL mode; a kill loses only the entries
+each other's write lock, and a Dask worker, which cannot reach the file, fills it too and
+gets the words the build's process finds for its chunk (``CollectingCache``,
+``CacheHooks.known``). Safe against a kill: SQLite in WAL mode; a kill loses only the entries
 not yet written. A file that cannot
 be read is reported once, removed and started again; the cache never fails a build and
 never changes what it indexes.
@@ -141,17 +142,20 @@ def evict(connection: sqlite3.Connection, max_entries: int) -> int:
 
 
 class CollectingCache:
-    """A ``WordCache`` that finds nothing and keeps what is segmented, packed and keyed as the
-    cache file holds it, until ``take`` hands it on: a Dask worker, far from the cache file,
-    hands its entries back with the chunk's report for the index's machine."""
+    """A ``WordCache`` that finds only the words it is given and keeps what is segmented,
+    packed and keyed as the cache file holds it, until ``take`` hands it on: a Dask worker,
+    far from the cache file, gets the words the index's machine found for its chunk
+    (``CacheHooks.known``) and hands its new entries back with the chunk's report."""
 
-    def __init__(self, space: bytes) -> None:
+    def __init__(self, space: bytes, known: dict[str, list[str]] | None = None) -> None:
         self._space = space
+        self._known = known or {}
         self._new: dict[bytes, bytes] = {}
         self._used: set[bytes] = set()
 
     def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
-        return {}
+        known = self._known
+        return {p: known[p] for p in paragraphs if p in known}
 
     def put(self, paragraph: str, words: list[str]) -> None:
         """Keep the words of a paragraph just segmented."""
@@ -225,6 +229,16 @@ class SegmentCache(CollectingCache):
         """Entries held for the next ``flush``."""
         return len(self._new) + len(self._used)
 
+    def holds_entries(self) -> bool:
+        """Whether the cache file holds any entry (a cache to look paragraphs up in)."""
+        if self._connection is None:
+            return False
+        try:
+            return _meta(self._connection, "entries") > 0
+        except sqlite3.Error as error:
+            self._fail(error)
+            return False
+
     def flush(self) -> None:
         """Write the new entries and mark the ones used, in one transaction; evict if full."""
         if self._connection is None or not (self._new or self._used):
@@ -297,17 +311,30 @@ class CacheHooks:
         if self._cache is not None:
             done.new_words, done.used_words = self._cache.take()
 
+    def _writing(self) -> SegmentCache:
+        if self._writer is None:
+            self._writer = SegmentCache(self.path, self.generation, self.max_entries, self._space)
+        return self._writer
+
+    def holds_entries(self) -> bool:
+        """In the build's process: whether there is anything to look up."""
+        return self._writing().holds_entries()
+
+    def known(self, paragraphs: list[str]) -> dict[str, list[str]]:
+        """In the build's process: the cached words of ``paragraphs``, for workers that cannot
+        read the file (a Dask cluster's); their use is written with the next flush."""
+        return self._writing().get_many(paragraphs)
+
     def received(self, done) -> None:
         """In the build's process: hold a chunk's new and used entries; write them when
         enough are held or enough time has passed."""
         if not (done.new_words or done.used_words):
             return
-        if self._writer is None:
-            self._writer = SegmentCache(self.path, self.generation, self.max_entries, self._space)
-        self._writer.add(done.new_words, done.used_words)
+        writer = self._writing()
+        writer.add(done.new_words, done.used_words)
         now = time.monotonic()
-        if self._writer.pending() >= FLUSH_ENTRIES or now - self._written >= FLUSH_SECONDS:
-            self._writer.flush()
+        if writer.pending() >= FLUSH_ENTRIES or now - self._written >= FLUSH_SECONDS:
+            writer.flush()
             self._written = now
 
     def close(self) -> None:
