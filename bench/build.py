@@ -60,7 +60,7 @@ def load_texts(paths: list[Path]) -> list[str]:
                 article = extract_article(item[0])
             except ExtractionError:
                 continue
-            texts.append(article.title + "\n" + article.body)
+            texts.append(article.text)
     return texts
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.corpus import BenchArticle
 from indexer.metadata.gazetteer import all_provinces
-from indexer.text.segment import paragraph_words
+from indexer.text.segment import paragraph_words, paragraphs_of
 from indexer.text.vietnamese import slugify
 
 FIRST_DAY, LAST_DAY = date(2008, 1, 1), date(2025, 12, 31)
@@ -35,7 +35,7 @@ MAX_DRAWS = 20  # draws of one article before giving up on a new body
 
 
 def _paragraphs(article: BenchArticle) -> list[str]:
-    return [line for line in article.body.split("\n") if line.strip()]
+    return paragraphs_of(article.body)  # as the segmenter splits it: its words' keys
 
 
 def recombined(articles: Sequence[BenchArticle], count: int, seed: int) -> list[dict]:

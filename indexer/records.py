@@ -129,3 +129,8 @@ class Article:
     def year(self) -> str | None:
         """The publication year, or None when the date is unknown."""
         return self.published[:4] if self.published else None
+
+    @property
+    def text(self) -> str:
+        """The title and the body a line apart: what the build segments into words."""
+        return self.title + "\n" + self.body

@@ -4,8 +4,9 @@ A task extracts, segments and writes its records into a fresh segment of a throw
 a temporary folder on the worker (same schema and codec as the local build's workers), then
 returns the segment with its files as bytes, so the machine holding the index needs no shared
 file system; the words it segmented come back too, for the index machine's segmentation
-cache (a worker cannot read that cache: it segments every paragraph). A task keeps no state
-between runs: when Dask runs it again (its worker died), it writes a new segment from scratch.
+cache, which a worker cannot read: the index machine sends the words it found there for the
+chunk's paragraphs instead. A task keeps no state between runs: when Dask runs it again (its
+worker died), it writes a new segment from scratch.
 """
 
 from __future__ import annotations
