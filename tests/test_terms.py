@@ -7,6 +7,7 @@ import pytest
 
 from bench.recombine import KnownWords
 from indexer.pages.textpage import parse_text_page
+from indexer.text import segment
 from indexer.text.analysis import exact_syllable_analyzer, folded_syllable_analyzer
 from indexer.text.segment import paragraph_words, segment_texts, segment_words, use_word_cache
 from indexer.text.terms import FORWARD_SEPARATOR, document_terms, forward_codes, syllable_hash
@@ -60,9 +61,10 @@ def test_known_words_of_paragraphs_give_the_same_words_sooner():
 class _CountingCache:
     """A word cache that knows nothing and counts what it is asked and told."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: list[str]) -> None:
         self.lookups: list[list[str]] = []
         self.kept: list[str] = []
+        self.events = events
 
     def get_many(self, paragraphs: list[str]) -> dict[str, list[str]]:
         self.lookups.append(paragraphs)
@@ -70,9 +72,10 @@ class _CountingCache:
 
     def put(self, paragraph: str, words: list[str]) -> None:
         self.kept.append(paragraph)
+        self.events.append("put")
 
 
-def test_texts_segmented_together_ask_the_cache_once_and_segment_a_paragraph_once():
+def test_texts_segmented_together_ask_the_cache_once_and_segment_a_paragraph_once(monkeypatch):
     texts = [
         "Chuyển đổi số.\nBắc Kạn họp.",
         "Bắc Kạn họp.\n\nBắc Kạn họp.",
@@ -80,7 +83,14 @@ def test_texts_segmented_together_ask_the_cache_once_and_segment_a_paragraph_onc
         "Một đoạn khác.",
     ]
     alone = [segment_words(text) for text in texts]
-    cache = _CountingCache()
+    events: list[str] = []
+    cache = _CountingCache(events)
+
+    def segmenting(paragraph: str) -> list[str]:
+        events.append("segment")
+        return paragraph_words(paragraph)
+
+    monkeypatch.setattr(segment, "paragraph_words", segmenting)
     use_word_cache(cache)
     try:
         assert segment_texts(texts) == alone
@@ -88,3 +98,6 @@ def test_texts_segmented_together_ask_the_cache_once_and_segment_a_paragraph_onc
         use_word_cache(None)
     assert cache.lookups == [["Chuyển đổi số.", "Bắc Kạn họp.", "Một đoạn khác."]]
     assert cache.kept == ["Chuyển đổi số.", "Bắc Kạn họp.", "Một đoạn khác."]
+    # Told once every paragraph is segmented: packing words between underthesea's calls
+    # would evict its model from the processor's caches.
+    assert events == ["segment"] * 3 + ["put"] * 3

@@ -73,23 +73,31 @@ def paragraphs_of(text: str) -> list[str]:
 
 def segment_texts(texts: list[str]) -> list[list[str]]:
     """``segment_words`` of each text, the word cache asked once for all their paragraphs
-    (a build worker's chunk: one lookup instead of one an article)."""
+    and told the new ones once all are segmented (a build worker's chunk: one lookup
+    instead of one an article, and underthesea's model kept in the processor's caches
+    while it segments, not evicted by packing each paragraph's words)."""
     paragraphs = [paragraphs_of(text) for text in texts]
     cache = _cache
     known: dict[str, list[str]] = {}
     if cache is not None:
         known = cache.get_many(list(dict.fromkeys(p for ps in paragraphs for p in ps)))
-    return [_words_of(each, known, cache) for each in paragraphs]
+    new: dict[str, list[str]] | None = {} if cache is not None else None
+    words = [_words_of(each, known, new) for each in paragraphs]
+    if cache is not None:
+        for paragraph, found in new.items():
+            cache.put(paragraph, found)
+    return words
 
 
-def _words_of(paragraphs: list[str], known: dict[str, list[str]], cache) -> list[str]:
+def _words_of(
+    paragraphs: list[str], known: dict[str, list[str]], new: dict[str, list[str]] | None
+) -> list[str]:
     words: list[str] = []
     for paragraph in paragraphs:
         if (found := known.get(paragraph)) is None:
             found = paragraph_words(paragraph)
-            if cache is not None:
-                cache.put(paragraph, found)
-                known[paragraph] = found  # a paragraph repeated: segmented once
+            if new is not None:
+                new[paragraph] = known[paragraph] = found  # a paragraph repeated: segmented once
         words.extend(found)
     return words
 

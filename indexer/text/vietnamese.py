@@ -80,8 +80,10 @@ def _toned(letters: str) -> str:
 
 
 # 'oà', 'oè', 'uỳ' closing an open syllable, not after 'q' (in 'quý' the u is a consonant).
+# The lookahead first says which letters can start a match: a pattern that begins with a
+# lookbehind is otherwise tried at every position (twice as slow on Dân trí's texts).
 _OLD_PLACEMENT_RE = re.compile(
-    rf"(?<![qQ])(?:[oO][{_toned('aAeE')}]|[uU][{_toned('yY')}])(?![^\W\d_])"
+    rf"(?=[oOuU])(?<![qQ])(?:[oO][{_toned('aAeE')}]|[uU][{_toned('yY')}])(?![^\W\d_])"
 )
 # The letters such a placement needs, found a few times faster than it (most texts have none).
 _OLD_PLACEMENT_LETTERS_RE = re.compile(rf"[oOuU][{_toned('aAeEyY')}]")
