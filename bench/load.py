@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.procmem import descendants
+
 log = logging.getLogger("bench")
 
 HOST = "127.0.0.1"
@@ -115,25 +117,10 @@ def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes, float]:
 # --- memory ---------------------------------------------------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
-    tree, total, todo = _children(), 0, [pid]
-    while todo:
-        current = todo.pop()
-        todo += tree.get(current, [])
+    total = 0
+    for current in descendants(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
         except OSError:

@@ -5,10 +5,16 @@ No time is asserted: only that every piece runs and produces sane values.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import signal
+import subprocess
+import time
 
 import pytest
 
+from bench import procmem
 from bench.ab import Side, compare, report
 from bench.clusters import average_precision, ndcg
 from bench.corpus import ROOT, BenchArticle, ensure_fts, load_articles
@@ -217,3 +223,24 @@ def test_recombined_articles_are_distinct_and_spread(articles):
     assert min(years) >= "2008" and max(years) <= "2025" and len(years) > 5
     assert len({r["province"] for r in records}) > 20
     assert all(r["url"].startswith("https://stttt.") and ".gov.vn/" in r["url"] for r in records)
+
+
+@pytest.mark.parametrize("children_files", [True, False])
+def test_a_process_tree_is_found_with_and_without_children_files(monkeypatch, children_files):
+    if children_files and not procmem._CHILDREN_FILES:
+        pytest.skip("this kernel has no /proc/PID/task/TID/children")
+    monkeypatch.setattr(procmem, "_CHILDREN_FILES", children_files)
+    # A shell with two children, one of which has a child of its own.
+    shell = subprocess.Popen(["bash", "-c", "sleep 30 & bash -c 'sleep 30 & wait' & wait"])
+    try:
+        deadline = time.monotonic() + 10
+        while len(found := procmem.descendants(shell.pid)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found[0] == shell.pid
+        assert len(found) == len(set(found)) == 4
+    finally:
+        for pid in reversed(procmem.descendants(shell.pid)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        shell.wait()
+    assert procmem.descendants(shell.pid) == [shell.pid]  # ended: nothing under it
