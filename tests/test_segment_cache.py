@@ -29,12 +29,16 @@ from bench.builds import end_group, run_build, start_build
 from indexer.arrays.store import FOLDER as ARRAYS
 from indexer.build.builder import build_index
 from indexer.build.cli import parse_args
+from indexer.build.parallel import ChunkDone
 from indexer.inputs.sources import discover, read_jsonl
 from indexer.pages.extract import extract_article
 from indexer.records import Failure
+from indexer.text import segment_cache
 from indexer.text.segment import paragraph_words
 from indexer.text.segment_cache import (
+    CacheHooks,
     CacheSettings,
+    CollectingCache,
     SegmentCache,
     cache_file,
     connect,
@@ -206,6 +210,40 @@ def test_the_least_recently_used_go_first(tmp_path):
     third.close()
     assert len(kept) == 9 and set(old[:3] + new) <= set(kept)
     assert rows(tmp_path)["entries"] == 9
+
+
+def _chunk_of(space: bytes, paragraphs: list[str]) -> ChunkDone:
+    """A worker's report of having segmented ``paragraphs``."""
+    cache = CollectingCache(space)
+    for paragraph in paragraphs:
+        cache.put(paragraph, [paragraph])
+    new, used = cache.take()
+    return ChunkDone(new_words=new, used_words=used)
+
+
+def test_the_build_process_writes_batches_that_grow_with_the_file(tmp_path, monkeypatch):
+    # Its keys are hashes: each entry of a small batch rewrites a page of a large file.
+    monkeypatch.setattr(segment_cache, "FLUSH_SECONDS", 0.0)  # always time to write
+    monkeypatch.setattr(segment_cache, "FLUSH_ENTRIES", 60)
+    path = cache_file(tmp_path)
+    path.parent.mkdir()
+    with closing(connect(path)):
+        pass
+    hooks = CacheHooks(path, 1, 1000, namespace())
+    written = lambda: rows(tmp_path)["count"]  # noqa: E731
+    hooks.received(_chunk_of(namespace(), [f"đoạn {n}" for n in range(40)]))
+    assert written() == 40  # an empty file: written at once
+    hooks.received(_chunk_of(namespace(), [f"đoạn {n}" for n in range(40, 44)]))
+    assert written() == 40  # 4 held: less than an eighth of 40
+    hooks.received(_chunk_of(namespace(), ["đoạn 44"]))
+    assert written() == 45  # 5 held: an eighth
+    hooks.received(_chunk_of(namespace(), [f"đoạn mới {n}" for n in range(5)]))
+    assert written() == 45  # 5 held: not an eighth of 45
+    hooks.received(_chunk_of(namespace(), [f"đoạn khác {n}" for n in range(60)]))
+    assert written() == 110  # FLUSH_ENTRIES held: written whatever the file holds
+    hooks.received(_chunk_of(namespace(), ["đoạn cuối"]))
+    hooks.close()  # what is still held is written at the end
+    assert written() == rows(tmp_path)["entries"] == 111
 
 
 def test_a_build_keeps_the_cache_within_its_bound(archive, tmp_path):
