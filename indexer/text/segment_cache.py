@@ -10,9 +10,9 @@ the paragraph itself as zlib's dictionary (about 40 bytes for 230 bytes of words
 Bounded: at most ``max_entries`` paragraphs; each entry records the last build that used it,
 and the least recently used go first. The workers only read it: what they segment and use
 goes back to the build's process with their chunk's report, and that one process writes it,
-in a transaction once it holds ``FLUSH_ENTRIES`` entries, or ``FLUSH_SECONDS`` after the last
-and an eighth as many as the file holds (its keys are hashes: a write touches a page for
-each entry of a small batch, so batches grow with the file): workers never wait for
+in a transaction once it holds ``FLUSH_ENTRIES`` entries or, ``FLUSH_SECONDS`` after its last
+write, an eighth as many as the file (the keys are hashes: each entry of a small batch
+rewrites a page of its own, so the batches grow with the file): workers never wait for
 each other's write lock, and a Dask worker, which cannot reach the file, fills it too and
 gets the words the build's process finds for its chunk (``CollectingCache``,
 ``CacheHooks.known``). Safe against a kill: SQLite in WAL mode; a kill loses only the entries
@@ -50,9 +50,9 @@ BUSY_MS = 60_000  # how long a writer waits for another's transaction
 BATCH = 500  # keys per lookup (SQLite allows 32,766 parameters)
 # The build's process writes what it holds when it holds FLUSH_ENTRIES entries (~20 MB), or
 # FLUSH_SECONDS after its last write if it holds 1/FLUSH_SHARE as many as the file. Written
-# every 2 s, a vntc_train build's 337,000 entries took 5.5 s of CPU (16 µs each: each entry
-# of a small batch rewrites a page of the file), 1.5 million took 23 µs each; held until
-# they are an eighth of the file, 2.1 s (6.2 µs each) and 6.9 µs each.
+# every 2 s, the entries took 16 µs each (337,000 arriving at a vntc_train build's rate:
+# 5.5 s of CPU) and 23 µs each at 1.5 million; held until they are an eighth of the file,
+# 6.2 and 6.9 µs (in the real build: 4.6 -> 1.9 s).
 FLUSH_ENTRIES = 100_000
 FLUSH_SECONDS = 2.0
 FLUSH_SHARE = 8
