@@ -40,7 +40,7 @@ import threading
 import time
 
 from bench.dask_cluster import local_dask
-from bench.procmem import descendants, smaps_rollup
+from bench.procmem import descendants, rss, smaps_rollup
 from bench.sections import machine_summary, write_section
 from indexer.inputs.sources import Failure, discover, read_jsonl, read_page
 from indexer.pages.extract import extract_article
@@ -80,15 +80,6 @@ def segmentation_floor(texts: list[str], jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def _rss(pid: int) -> int:
-    """Resident memory of one process, in bytes (pages shared with others counted whole)."""
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return 0
-
-
 def _pss(pid: int) -> int:
     """Proportional memory of one process, in bytes: a page shared by n processes counts 1/n
     (the underthesea model the workers share after the fork counts once in the tree)."""
@@ -105,22 +96,22 @@ def run_build(args: list[str], others: list[int] = ()) -> tuple[float, tuple[int
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
-    peak = (0, 0)
+    peak_pss = peak_rss = 0
 
     def sample() -> None:
         # RSS is read four times a second; PSS (the kernel walks every page of each process,
         # 7 ms for a build's three) when RSS is 2% past its highest so far, else once a
         # second: read four times a second, it took 2% of the machine from the build.
-        nonlocal peak
+        nonlocal peak_pss, peak_rss
         pss_read = 0.0
         while process.poll() is None:
             pids = [p for pid in (process.pid, *others) for p in descendants(pid)]
-            rss = sum(map(_rss, pids))
+            tree_rss = sum(map(rss, pids))
             now = time.monotonic()
-            if rss > peak[1] * 1.02 or now - pss_read >= 1.0:
-                peak = (max(peak[0], sum(map(_pss, pids))), peak[1])
+            if tree_rss > peak_rss * 1.02 or now - pss_read >= 1.0:
+                peak_pss = max(peak_pss, sum(map(_pss, pids)))
                 pss_read = now
-            peak = (peak[0], max(peak[1], rss))
+            peak_rss = max(peak_rss, tree_rss)
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -130,7 +121,7 @@ def run_build(args: list[str], others: list[int] = ()) -> tuple[float, tuple[int
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"indexer failed with status {process.returncode}")
-    return seconds, peak, output.strip().splitlines()[-1]
+    return seconds, (peak_pss, peak_rss), output.strip().splitlines()[-1]
 
 
 def folder_size(folder: Path) -> int:

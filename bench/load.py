@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.procmem import descendants
+from bench.procmem import descendants, rss
 
 log = logging.getLogger("bench")
 
@@ -119,15 +119,7 @@ def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes, float]:
 
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
-    total = 0
-    for current in descendants(pid):
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        total += int(match.group(1)) * 1024 if match else 0
-    return total
+    return sum(map(rss, descendants(pid)))
 
 
 class RssSampler(threading.Thread):

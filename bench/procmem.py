@@ -53,14 +53,20 @@ def descendants(pid: int) -> list[int]:
     """A process and all its descendants, read from the process's own ``children`` files
     where the kernel has them: a memory sampler that scanned all of ``/proc`` four times a
     second took a share of a core from the build it measured."""
-    if _CHILDREN_FILES:
-        children = _children_of
-    else:
-        tree = _children_by_scan()
-        children = lambda parent: tree.get(parent, [])  # noqa: E731
+    tree = None if _CHILDREN_FILES else _children_by_scan()
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        todo += children(current)
+        todo += _children_of(current) if tree is None else tree.get(current, [])
     return found
+
+
+def rss(pid: int) -> int:
+    """Resident memory of one process in bytes (pages shared with others counted whole);
+    0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0

@@ -78,14 +78,13 @@ def segment_texts(texts: list[str]) -> list[list[str]]:
     while it segments, not evicted by packing each paragraph's words)."""
     paragraphs = [paragraphs_of(text) for text in texts]
     cache = _cache
-    known: dict[str, list[str]] = {}
-    if cache is not None:
-        known = cache.get_many(list(dict.fromkeys(p for ps in paragraphs for p in ps)))
-    new: dict[str, list[str]] | None = {} if cache is not None else None
+    if cache is None:
+        return [_words_of(each, {}, None) for each in paragraphs]
+    known = cache.get_many(list(dict.fromkeys(p for ps in paragraphs for p in ps)))
+    new: dict[str, list[str]] = {}
     words = [_words_of(each, known, new) for each in paragraphs]
-    if cache is not None:
-        for paragraph, found in new.items():
-            cache.put(paragraph, found)
+    for paragraph, found in new.items():
+        cache.put(paragraph, found)
     return words
 
 
